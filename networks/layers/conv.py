@@ -1,0 +1,158 @@
+"""2-D convolution on NCHW input by im2col: a strided window view and one matrix product."""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+
+from networks.init import get_initializer
+from networks.layers.base import Layer, as_generator
+
+
+def _pair(value: int | tuple[int, int], name: str) -> tuple[int, int]:
+    pair = (value, value) if np.isscalar(value) else tuple(value)
+    if len(pair) != 2 or any(int(v) != v or v < 1 for v in pair):
+        raise ValueError(f"{name} must be a positive int or a pair of them; got {value!r}")
+    return int(pair[0]), int(pair[1])
+
+
+def same_padding(size: int, kernel: int, stride: int) -> tuple[int, int]:
+    """Padding (before, after) so that the output has ceil(size / stride) positions (as Keras)."""
+    out = -(-size // stride)
+    total = max((out - 1) * stride + kernel - size, 0)
+    return total // 2, total - total // 2
+
+
+class Conv2D(Layer):
+    """Cross-correlation of NCHW input with ``out_channels`` filters (``torch.nn.Conv2d``).
+
+    ``y[n, o, i, j] = b[o] + sum_{c, p, q} W[o, c, p, q] x_pad[n, c, s i + p, s j + q]``
+
+    Parameters
+    ----------
+    in_channels, out_channels : int
+        Channel counts C and O.
+    kernel_size : int or (int, int)
+        Filter height and width (kh, kw).
+    stride : int or (int, int)
+        Step between windows.
+    padding : int, (int, int), "same" or "valid"
+        Zeros added on each side of height and width. "valid" is 0; "same" pads so the output has
+        ceil(H / stride) rows (an odd surplus goes after, as in Keras and TensorFlow).
+    init : str
+        Weight initialiser name; biases start at zero.
+    rng : Generator, int or None
+        Source of the initial weights.
+
+    Notes
+    -----
+    ``params["W"]``: (O, C, kh, kw); ``params["b"]``: (O,). Input (N, C, H, W), output
+    (N, O, H_out, W_out). The forward pass builds the column matrix (N H_out W_out, C kh kw) from a
+    strided view in one copy and multiplies it once; backward reuses it for dL/dW and scatters dL/dx
+    with one vectorised add per kernel offset (kh kw of them).
+    """
+
+    def __init__(
+        self,
+        in_channels: int,
+        out_channels: int,
+        kernel_size: int | tuple[int, int],
+        stride: int | tuple[int, int] = 1,
+        padding: int | tuple[int, int] | str = 0,
+        init: str = "he_uniform",
+        rng: np.random.Generator | int | None = None,
+    ) -> None:
+        super().__init__()
+        for name, v in (("in_channels", in_channels), ("out_channels", out_channels)):
+            if int(v) != v or v < 1:
+                raise ValueError(f"{name} must be a positive integer; got {v!r}")
+        self.in_channels, self.out_channels = int(in_channels), int(out_channels)
+        self.kernel_size = _pair(kernel_size, "kernel_size")
+        self.stride = _pair(stride, "stride")
+        if isinstance(padding, str):
+            if padding not in ("same", "valid"):
+                raise ValueError(
+                    f"padding must be an int, a pair, 'same' or 'valid'; got {padding!r}"
+                )
+            self.padding = padding
+        else:
+            pad = (padding, padding) if np.isscalar(padding) else tuple(padding)
+            if len(pad) != 2 or any(int(p) != p or p < 0 for p in pad):
+                raise ValueError(f"padding must be a non-negative int or pair; got {padding!r}")
+            self.padding = (int(pad[0]), int(pad[1]))
+        self.init = init
+        get_initializer(init)
+        self.initialize(as_generator(rng))
+
+    def initialize(self, rng: np.random.Generator) -> None:
+        kh, kw = self.kernel_size
+        fan_in = self.in_channels * kh * kw
+        fan_out = self.out_channels * kh * kw
+        shape = (self.out_channels, self.in_channels, kh, kw)
+        self.params = {
+            "W": get_initializer(self.init)(rng, shape, fan_in, fan_out),
+            "b": np.zeros(self.out_channels),
+        }
+        self._init_grads()
+
+    def _pads(self, h: int, w: int) -> tuple[tuple[int, int], tuple[int, int]]:
+        if self.padding == "valid":
+            return (0, 0), (0, 0)
+        if self.padding == "same":
+            return (
+                same_padding(h, self.kernel_size[0], self.stride[0]),
+                same_padding(w, self.kernel_size[1], self.stride[1]),
+            )
+        return (self.padding[0],) * 2, (self.padding[1],) * 2
+
+    def output_shape(self, input_shape: tuple[int, ...]) -> tuple[int, ...]:
+        _, h, w = input_shape
+        (pt, pb), (pl, pr) = self._pads(h, w)
+        (kh, kw), (sh, sw) = self.kernel_size, self.stride
+        return (self.out_channels, (h + pt + pb - kh) // sh + 1, (w + pl + pr - kw) // sw + 1)
+
+    def forward(self, x: np.ndarray, training: bool = True) -> np.ndarray:
+        """x: (N, C, H, W) -> y: (N, O, H_out, W_out)."""
+        if x.ndim != 4 or x.shape[1] != self.in_channels:
+            raise ValueError(
+                f"Conv2D expects input (N, {self.in_channels}, H, W); got shape {x.shape}"
+            )
+        n, c, h, w = x.shape
+        (pt, pb), (pl, pr) = self._pads(h, w)
+        if pt or pb or pl or pr:
+            x = np.pad(x, ((0, 0), (0, 0), (pt, pb), (pl, pr)))
+        (kh, kw), (sh, sw) = self.kernel_size, self.stride
+        _, ho, wo = self.output_shape((c, h, w))
+        if ho < 1 or wo < 1:
+            raise ValueError(f"Conv2D kernel {self.kernel_size} is larger than input {(h, w)}")
+        win = sliding_window_view(x, (kh, kw), axis=(2, 3))[:, :, : sh * ho : sh, : sw * wo : sw]
+        # (N, Ho, Wo, C, kh, kw) -> rows of the column matrix, one copy
+        cols = win.transpose(0, 2, 3, 1, 4, 5).reshape(n * ho * wo, c * kh * kw)
+        wmat = self.params["W"].reshape(self.out_channels, -1)
+        y = cols @ wmat.T
+        y += self.params["b"]
+        self._cols, self._padded_shape, self._pads_used = cols, x.shape, (pt, pl, h, w)
+        return y.reshape(n, ho, wo, self.out_channels).transpose(0, 3, 1, 2)
+
+    def backward(self, dy: np.ndarray) -> np.ndarray:
+        """dL/dW = dy^T cols, dL/db = sum(dy), dL/dx = col2im(dy W)."""
+        n, o, ho, wo = dy.shape
+        (kh, kw), (sh, sw) = self.kernel_size, self.stride
+        c = self.in_channels
+        dy2 = dy.transpose(0, 2, 3, 1).reshape(-1, o)
+        self.grads["W"] = (dy2.T @ self._cols).reshape(self.params["W"].shape)
+        self.grads["b"] = dy2.sum(axis=0)
+        dcols = (dy2 @ self.params["W"].reshape(o, -1)).reshape(n, ho, wo, c, kh, kw)
+        dcols = dcols.transpose(0, 3, 4, 5, 1, 2)  # (N, C, kh, kw, Ho, Wo)
+        dx = np.zeros(self._padded_shape, dtype=dy.dtype)
+        for p in range(kh):
+            for q in range(kw):
+                dx[:, :, p : p + sh * ho : sh, q : q + sw * wo : sw] += dcols[:, :, p, q]
+        pt, pl, h, w = self._pads_used
+        return dx[:, :, pt : pt + h, pl : pl + w]
+
+    def __repr__(self) -> str:
+        return (
+            f"Conv2D({self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, "
+            f"stride={self.stride}, padding={self.padding!r})"
+        )

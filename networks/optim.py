@@ -1,0 +1,235 @@
+"""Optimisers with PyTorch's update rules and defaults, and gradient clipping.
+
+An optimiser holds hyper-parameters and per-parameter state keyed by position; ``step(params,
+grads)`` updates the arrays of ``params`` in place. It keeps no reference to layers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+
+def global_norm(grads: Sequence[np.ndarray]) -> float:
+    """Euclidean norm of all gradients taken as one vector."""
+    return float(np.sqrt(sum(float(np.vdot(g, g)) for g in grads)))
+
+
+def clip_grad_norm(grads: Sequence[np.ndarray], max_norm: float) -> float:
+    """Scale gradients in place so their global norm is at most ``max_norm``.
+
+    As ``torch.nn.utils.clip_grad_norm_``: multiply by ``min(1, max_norm / (norm + 1e-6))``.
+    Returns the norm before clipping.
+    """
+    norm = global_norm(grads)
+    coef = max_norm / (norm + 1e-6)
+    if coef < 1.0:
+        for g in grads:
+            g *= coef
+    return norm
+
+
+def clip_grad_value(grads: Sequence[np.ndarray], clip_value: float) -> None:
+    """Clamp every gradient element to [-clip_value, clip_value] in place."""
+    for g in grads:
+        np.clip(g, -clip_value, clip_value, out=g)
+
+
+class Optimizer:
+    """Base class.
+
+    Parameters
+    ----------
+    lr : float
+        Learning rate.
+    weight_decay : float
+        L2 penalty added to the gradient, ``g + weight_decay * p`` (PyTorch's convention).
+    clip_norm : float or None
+        Clip gradients by global norm before each step (see :func:`clip_grad_norm`).
+    clip_value : float or None
+        Clip gradients element-wise before each step (see :func:`clip_grad_value`).
+    """
+
+    def __init__(
+        self,
+        lr: float,
+        weight_decay: float = 0.0,
+        clip_norm: float | None = None,
+        clip_value: float | None = None,
+    ) -> None:
+        if not lr > 0:
+            raise ValueError(f"lr must be > 0; got {lr!r}")
+        if weight_decay < 0:
+            raise ValueError(f"weight_decay must be >= 0; got {weight_decay!r}")
+        for name, v in (("clip_norm", clip_norm), ("clip_value", clip_value)):
+            if v is not None and not v > 0:
+                raise ValueError(f"{name} must be > 0 or None; got {v!r}")
+        self.lr, self.weight_decay = float(lr), float(weight_decay)
+        self.clip_norm, self.clip_value = clip_norm, clip_value
+        self.state: dict[int, dict[str, np.ndarray]] = {}
+        self.t = 0
+
+    def step(self, params: Sequence[np.ndarray], grads: Sequence[np.ndarray]) -> None:
+        """Update every array of ``params`` in place from the matching entry of ``grads``."""
+        if len(params) != len(grads):
+            raise ValueError(f"got {len(params)} parameters but {len(grads)} gradients")
+        grads = [np.array(g, copy=True) for g in grads]
+        if self.clip_value is not None:
+            clip_grad_value(grads, self.clip_value)
+        if self.clip_norm is not None:
+            clip_grad_norm(grads, self.clip_norm)
+        self.t += 1
+        for k, (p, g) in enumerate(zip(params, grads, strict=True)):
+            if self.weight_decay:
+                g = g + self.weight_decay * p
+            self._update(k, p, g)
+
+    def _update(self, k: int, p: np.ndarray, g: np.ndarray) -> None:
+        raise NotImplementedError
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(lr={self.lr})"
+
+
+class SGD(Optimizer):
+    """Stochastic gradient descent with optional (Nesterov) momentum, as ``torch.optim.SGD``.
+
+    ``b_1 = g``, ``b_t = momentum b_{t-1} + (1 - dampening) g``; the step uses
+    ``g + momentum b_t`` (Nesterov) or ``b_t``; ``p -= lr * step``.
+    """
+
+    def __init__(
+        self,
+        lr: float = 1e-3,
+        momentum: float = 0.0,
+        nesterov: bool = False,
+        dampening: float = 0.0,
+        weight_decay: float = 0.0,
+        clip_norm: float | None = None,
+        clip_value: float | None = None,
+    ) -> None:
+        super().__init__(lr, weight_decay, clip_norm, clip_value)
+        if momentum < 0:
+            raise ValueError(f"momentum must be >= 0; got {momentum!r}")
+        if nesterov and (momentum <= 0 or dampening != 0):
+            raise ValueError("nesterov needs momentum > 0 and dampening = 0")
+        self.momentum, self.nesterov, self.dampening = momentum, nesterov, dampening
+
+    def _update(self, k: int, p: np.ndarray, g: np.ndarray) -> None:
+        if self.momentum:
+            st = self.state.get(k)
+            if st is None:
+                buf = np.array(g, copy=True)
+                self.state[k] = {"momentum_buffer": buf}
+            else:
+                buf = st["momentum_buffer"]
+                buf *= self.momentum
+                buf += (1 - self.dampening) * g
+            g = g + self.momentum * buf if self.nesterov else buf
+        p -= self.lr * g
+
+
+class Adam(Optimizer):
+    """Adam (Kingma and Ba 2015) as ``torch.optim.Adam``.
+
+    ``m = b1 m + (1 - b1) g``, ``v = b2 v + (1 - b2) g^2``,
+    ``p -= lr / (1 - b1^t) * m / (sqrt(v) / sqrt(1 - b2^t) + eps)``.
+    """
+
+    def __init__(
+        self,
+        lr: float = 1e-3,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: float = 0.0,
+        clip_norm: float | None = None,
+        clip_value: float | None = None,
+    ) -> None:
+        super().__init__(lr, weight_decay, clip_norm, clip_value)
+        if not (0 <= betas[0] < 1 and 0 <= betas[1] < 1):
+            raise ValueError(f"betas must be in [0, 1); got {betas!r}")
+        self.betas, self.eps = (float(betas[0]), float(betas[1])), float(eps)
+
+    def _update(self, k: int, p: np.ndarray, g: np.ndarray) -> None:
+        b1, b2 = self.betas
+        st = self.state.setdefault(k, {"m": np.zeros_like(p), "v": np.zeros_like(p)})
+        m, v = st["m"], st["v"]
+        m += (1 - b1) * (g - m)
+        v *= b2
+        v += (1 - b2) * g * g
+        step_size = self.lr / (1 - b1**self.t)
+        denom = np.sqrt(v) / np.sqrt(1 - b2**self.t) + self.eps
+        p -= step_size * (m / denom)
+
+
+class RMSprop(Optimizer):
+    """RMSprop as ``torch.optim.RMSprop``: ``s = alpha s + (1 - alpha) g^2``,
+    ``p -= lr g / (sqrt(s) + eps)`` (``sqrt(s - gbar^2)`` when centred; momentum optional).
+    """
+
+    def __init__(
+        self,
+        lr: float = 1e-2,
+        alpha: float = 0.99,
+        eps: float = 1e-8,
+        momentum: float = 0.0,
+        centered: bool = False,
+        weight_decay: float = 0.0,
+        clip_norm: float | None = None,
+        clip_value: float | None = None,
+    ) -> None:
+        super().__init__(lr, weight_decay, clip_norm, clip_value)
+        self.alpha, self.eps, self.momentum, self.centered = alpha, eps, momentum, centered
+
+    def _update(self, k: int, p: np.ndarray, g: np.ndarray) -> None:
+        st = self.state.get(k)
+        if st is None:
+            st = self.state[k] = {"square_avg": np.zeros_like(p)}
+            if self.momentum:
+                st["momentum_buffer"] = np.zeros_like(p)
+            if self.centered:
+                st["grad_avg"] = np.zeros_like(p)
+        sq = st["square_avg"]
+        sq *= self.alpha
+        sq += (1 - self.alpha) * g * g
+        if self.centered:
+            ga = st["grad_avg"]
+            ga += (1 - self.alpha) * (g - ga)
+            avg = np.sqrt(sq - ga * ga) + self.eps
+        else:
+            avg = np.sqrt(sq) + self.eps
+        if self.momentum:
+            buf = st["momentum_buffer"]
+            buf *= self.momentum
+            buf += g / avg
+            p -= self.lr * buf
+        else:
+            p -= self.lr * (g / avg)
+
+
+class Adagrad(Optimizer):
+    """Adagrad as ``torch.optim.Adagrad``: ``s += g^2``,
+    ``p -= lr / (1 + (t - 1) lr_decay) * g / (sqrt(s) + eps)``.
+    """
+
+    def __init__(
+        self,
+        lr: float = 1e-2,
+        lr_decay: float = 0.0,
+        initial_accumulator_value: float = 0.0,
+        eps: float = 1e-10,
+        weight_decay: float = 0.0,
+        clip_norm: float | None = None,
+        clip_value: float | None = None,
+    ) -> None:
+        super().__init__(lr, weight_decay, clip_norm, clip_value)
+        self.lr_decay, self.eps = lr_decay, eps
+        self.initial_accumulator_value = initial_accumulator_value
+
+    def _update(self, k: int, p: np.ndarray, g: np.ndarray) -> None:
+        st = self.state.setdefault(k, {"sum": np.full_like(p, self.initial_accumulator_value)})
+        s = st["sum"]
+        s += g * g
+        clr = self.lr / (1 + (self.t - 1) * self.lr_decay)
+        p -= clr * (g / (np.sqrt(s) + self.eps))

@@ -1,0 +1,49 @@
+"""spiker: an event-driven Izhikevich spiking-network simulator with numba kernels.
+
+>>> import spiker as sp
+>>> net = sp.Network(dt=0.1, seed=1)
+>>> pop = net.add_neurons(10, sp.Izhikevich.preset("RS"))
+>>> _ = net.add_current(pop, 10.0)
+>>> spikes = net.record_spikes(pop)
+>>> net.run(100.0, progress=False)
+"""
+
+from spiker import connect, inputs
+from spiker.distributions import Normal, Uniform
+from spiker.groups import PoissonSource, Population, SpikeSource
+from spiker.monitors import RateRecord, SpikeRecord, StateRecord
+from spiker.network import ConvergenceWarning, Network
+from spiker.neurons import PRESETS_2003, Izhikevich
+from spiker.synapses import Projection
+
+__version__ = "0.1.0"
+
+
+def __getattr__(name):
+    # plot imports matplotlib and models builds networks: load them on first use
+    if name in ("plot", "models"):
+        import importlib
+
+        return importlib.import_module(f"spiker.{name}")
+    raise AttributeError(f"module 'spiker' has no attribute {name!r}")
+
+
+__all__ = [
+    "PRESETS_2003",
+    "ConvergenceWarning",
+    "Izhikevich",
+    "Network",
+    "Normal",
+    "PoissonSource",
+    "Population",
+    "Projection",
+    "RateRecord",
+    "SpikeRecord",
+    "SpikeSource",
+    "StateRecord",
+    "Uniform",
+    "connect",
+    "inputs",
+    "models",
+    "plot",
+]

@@ -1,0 +1,78 @@
+"""Argument checks shared by the API. Each raises with the argument's name, its value and what is
+allowed, before any work is done."""
+
+from numbers import Integral, Real
+
+import numpy as np
+
+
+def _short(value) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def positive_int(name: str, value, minimum: int = 1) -> int:
+    if isinstance(value, bool) or not isinstance(value, Integral | np.integer):
+        raise TypeError(f"{name} must be an integer >= {minimum}; got {_short(value)}")
+    if value < minimum:
+        raise ValueError(f"{name} must be an integer >= {minimum}; got {value}")
+    return int(value)
+
+
+def finite_float(name: str, value, *, positive: bool = False, nonnegative: bool = False) -> float:
+    if isinstance(value, bool) or not isinstance(value, Real | np.floating | np.integer):
+        raise TypeError(f"{name} must be a real number; got {_short(value)}")
+    value = float(value)
+    if not np.isfinite(value):
+        raise ValueError(f"{name} must be finite; got {value}")
+    if positive and value <= 0:
+        raise ValueError(f"{name} must be > 0; got {value}")
+    if nonnegative and value < 0:
+        raise ValueError(f"{name} must be >= 0; got {value}")
+    return value
+
+
+def float_array(name: str, value, n: int | None = None, *, allow_scalar: bool = True) -> np.ndarray:
+    """``value`` as a finite float64 array of shape (n,) (a scalar is broadcast)."""
+    try:
+        arr = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise TypeError(f"{name} must be a number or an array of numbers; got {_short(value)}") from None
+    if arr.ndim == 0:
+        if not allow_scalar:
+            raise ValueError(f"{name} must be an array; got the scalar {arr.item()}")
+        if n is not None:
+            arr = np.full(n, arr.item())
+    elif arr.ndim != 1:
+        raise ValueError(f"{name} must be a scalar or a 1-d array; got shape {arr.shape}")
+    elif n is not None and arr.shape[0] != n:
+        raise ValueError(f"{name} must be a scalar or have length {n}; got length {arr.shape[0]}")
+    if not np.all(np.isfinite(arr)):
+        bad = arr[~np.isfinite(arr)].flat[0] if arr.ndim else arr.item()
+        raise ValueError(f"{name} must be finite; found {bad}")
+    return arr
+
+
+def index_array(name: str, value, n: int) -> np.ndarray:
+    """``value`` as int64 indices into range(n), checked."""
+    arr = np.asarray(value)
+    if arr.ndim == 0:
+        arr = arr.reshape(1)
+    if arr.ndim != 1:
+        raise ValueError(f"{name} must be a 1-d sequence of indices; got shape {arr.shape}")
+    if arr.size and not np.issubdtype(arr.dtype, np.integer):
+        if np.issubdtype(arr.dtype, np.floating) and np.all(arr == np.round(arr)):
+            arr = arr.astype(np.int64)
+        else:
+            raise TypeError(f"{name} must hold integers; got dtype {arr.dtype}")
+    arr = arr.astype(np.int64)
+    if arr.size and (arr.min() < 0 or arr.max() >= n):
+        bad = arr[(arr < 0) | (arr >= n)][0]
+        raise ValueError(f"{name} holds index {bad}, out of range: allowed 0..{n - 1}")
+    return arr
+
+
+def choice(name: str, value, allowed) -> str:
+    if value not in allowed:
+        raise ValueError(f"{name} must be one of {sorted(allowed)}; got {_short(value)}")
+    return value

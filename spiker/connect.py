@@ -1,0 +1,146 @@
+"""Connection rules: each turns (n_pre, n_post) into presynaptic and postsynaptic index arrays.
+
+Use them as ``net.connect(pre, post, rule=sp.connect.fixed_probability(0.1))``. Random rules draw
+from the network's generator, so a network's seed fixes its connectivity. Indices are local to the
+populations; random rules return them sorted by presynaptic, then postsynaptic index, explicit
+``pairs`` in the order given (weight and delay arrays follow that order).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from spiker import _validate as check
+
+__all__ = ["Rule", "all_to_all", "fixed_indegree", "fixed_probability", "one_to_one", "pairs"]
+
+
+class Rule:
+    """Base class of connection rules."""
+
+    def build(
+        self, n_pre: int, n_post: int, rng: np.random.Generator, same: bool
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Return ``(i, j)``: int64 arrays of presynaptic and postsynaptic indices.
+
+        ``same`` says pre and post are the same population (self-connections are then i == j).
+        """
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class AllToAll(Rule):
+    allow_self: bool = True
+
+    def build(self, n_pre, n_post, rng, same):
+        i, j = np.divmod(np.arange(n_pre * n_post, dtype=np.int64), n_post)
+        if same and not self.allow_self:
+            keep = i != j
+            i, j = i[keep], j[keep]
+        return i, j
+
+
+@dataclass(frozen=True)
+class OneToOne(Rule):
+    def build(self, n_pre, n_post, rng, same):
+        if n_pre != n_post:
+            raise ValueError(
+                f"one_to_one needs populations of equal size; got n_pre={n_pre}, n_post={n_post}"
+            )
+        i = np.arange(n_pre, dtype=np.int64)
+        return i, i.copy()
+
+
+@dataclass(frozen=True)
+class FixedProbability(Rule):
+    p: float
+    allow_self: bool = True
+
+    def build(self, n_pre, n_post, rng, same):
+        # one uniform draw per candidate pair, row by row (pre major), so the result depends only on
+        # the seed; done in row blocks to bound memory
+        rows_per_block = max(1, 4_000_000 // max(n_post, 1))
+        ii, jj = [], []
+        for lo in range(0, n_pre, rows_per_block):
+            hi = min(n_pre, lo + rows_per_block)
+            mask = rng.random((hi - lo, n_post)) < self.p
+            if same and not self.allow_self:
+                r = np.arange(lo, hi)
+                mask[r - lo, r] = False
+            i, j = np.nonzero(mask)
+            ii.append(i + lo)
+            jj.append(j)
+        return np.concatenate(ii).astype(np.int64), np.concatenate(jj).astype(np.int64)
+
+
+@dataclass(frozen=True)
+class FixedIndegree(Rule):
+    k: int
+    allow_self: bool = True
+    multapses: bool = False
+
+    def build(self, n_pre, n_post, rng, same):
+        candidates = n_pre - (1 if same and not self.allow_self else 0)
+        if not self.multapses and self.k > candidates:
+            raise ValueError(
+                f"fixed_indegree k={self.k} exceeds the {candidates} available presynaptic neurons "
+                "(pass multapses=True to draw with replacement)"
+            )
+        i = np.empty((n_post, self.k), dtype=np.int64)
+        for j in range(n_post):
+            if self.multapses:
+                src = rng.integers(0, candidates, self.k)
+            else:
+                src = rng.choice(candidates, self.k, replace=False)
+            if same and not self.allow_self:
+                src = src + (src >= j)  # skip j itself
+            i[j] = np.sort(src)
+        j = np.repeat(np.arange(n_post, dtype=np.int64), self.k)
+        i = i.ravel()
+        order = np.lexsort((j, i))
+        return i[order], j[order]
+
+
+@dataclass(frozen=True)
+class Pairs(Rule):
+    i: np.ndarray
+    j: np.ndarray
+
+    def build(self, n_pre, n_post, rng, same):
+        i = check.index_array("i", self.i, n_pre)
+        j = check.index_array("j", self.j, n_post)
+        if i.shape != j.shape:
+            raise ValueError(f"i and j must have equal lengths; got {i.shape[0]} and {j.shape[0]}")
+        return i, j
+
+
+def all_to_all(allow_self: bool = True) -> Rule:
+    """Every presynaptic neuron to every postsynaptic one (self-connections when pre is post,
+    unless ``allow_self=False``)."""
+    return AllToAll(bool(allow_self))
+
+
+def one_to_one() -> Rule:
+    """Neuron k to neuron k; the populations must have equal sizes."""
+    return OneToOne()
+
+
+def fixed_probability(p: float, allow_self: bool = True) -> Rule:
+    """Each pair independently with probability ``p`` in [0, 1]."""
+    p = check.finite_float("p", p)
+    if not 0.0 <= p <= 1.0:
+        raise ValueError(f"p must be a probability in [0, 1]; got {p}")
+    return FixedProbability(p, bool(allow_self))
+
+
+def fixed_indegree(k: int, allow_self: bool = True, multapses: bool = False) -> Rule:
+    """Each postsynaptic neuron receives exactly ``k`` synapses from distinct random presynaptic
+    neurons (with replacement if ``multapses``)."""
+    return FixedIndegree(check.positive_int("k", k), bool(allow_self), bool(multapses))
+
+
+def pairs(i, j) -> Rule:
+    """Explicit pairs: synapse s connects ``i[s]`` to ``j[s]`` (local indices)."""
+    return Pairs(np.asarray(i), np.asarray(j))

@@ -1,0 +1,149 @@
+"""Input currents (added to a population's I) and spike sources (the ``pre`` of projections).
+
+Currents are specifications: immutable, shared freely. :meth:`spiker.Network.add_current` binds one
+to target neurons; the bound input then fills its share of the current for each chunk of steps.
+The value applied during step n (the interval [n*dt, (n+1)*dt)) is the value at time n*dt.
+
+Units: Izhikevich's dimensionless current (the I in ``v' = ... + I``), times in ms.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from spiker import _validate as check
+
+
+def _steps_of(name: str, interval: float, dt: float) -> int:
+    """``interval`` (ms) as a whole number of steps >= 1."""
+    steps = round(interval / dt)
+    if steps < 1 or not math.isclose(steps * dt, interval, rel_tol=1e-9, abs_tol=1e-12):
+        raise ValueError(f"{name} must be a positive multiple of dt = {dt} ms; got {interval} ms")
+    return steps
+
+
+@dataclass(frozen=True, eq=False)
+class Step:
+    """A current ``amplitude`` applied for ``start <= t < stop`` (ms), ``baseline`` otherwise.
+
+    ``amplitude`` and ``baseline`` are scalars or one value per target neuron.
+    """
+
+    amplitude: object
+    start: float = 0.0
+    stop: float = math.inf
+    baseline: object = 0.0
+
+    def __post_init__(self) -> None:
+        check.float_array("amplitude", self.amplitude)
+        check.float_array("baseline", self.baseline)
+        check.finite_float("start", self.start, nonnegative=True)
+        if not (isinstance(self.stop, int | float) and self.stop > self.start):
+            raise ValueError(f"stop must be a number > start = {self.start} ms; got {self.stop!r}")
+
+
+@dataclass(frozen=True, eq=False)
+class TimedArray:
+    """A current given as samples: ``values[k]`` holds for ``k*interval <= t < (k+1)*interval``.
+
+    ``values`` has shape (n_times,) (the same for every target neuron) or (n_times, n_targets).
+    After the last sample the last value holds (as Brian2's ``TimedArray``). ``interval`` (ms)
+    must be a whole multiple of the network's dt.
+    """
+
+    values: object
+    interval: float
+
+    def __post_init__(self) -> None:
+        arr = np.asarray(self.values, dtype=np.float64)
+        if arr.ndim not in (1, 2) or arr.shape[0] == 0:
+            raise ValueError(
+                f"values must have shape (n_times,) or (n_times, n_targets); got {arr.shape}"
+            )
+        if not np.all(np.isfinite(arr)):
+            raise ValueError("values must be finite; found NaN or infinity")
+        check.finite_float("interval", self.interval, positive=True)
+        object.__setattr__(self, "values", arr)
+
+
+@dataclass(frozen=True, eq=False)
+class Noise:
+    """Gaussian current ``mean + std * N(0, 1)``, a fresh independent draw per neuron every
+    ``interval`` ms, held in between (net.m: ``std=5`` for excitatory and ``std=2`` for inhibitory
+    cells, ``interval=1``). ``interval=None`` draws every step. ``mean`` and ``std`` are scalars or
+    one value per target neuron. Draws come from a generator spawned from the network's seed.
+    """
+
+    std: object = 1.0
+    mean: object = 0.0
+    interval: float | None = None
+
+    def __post_init__(self) -> None:
+        std = check.float_array("std", self.std)
+        if np.any(std < 0):
+            raise ValueError(f"std must be >= 0; got {std.min()}")
+        check.float_array("mean", self.mean)
+        if self.interval is not None:
+            check.finite_float("interval", self.interval, positive=True)
+
+
+class BoundCurrent:
+    """A time-varying current bound to target global indices ``cols``; holds its running state."""
+
+    def __init__(self, spec, cols: np.ndarray, dt: float, rng: np.random.Generator | None):
+        self.spec = spec
+        self.cols = cols
+        n = cols.shape[0]
+        if isinstance(spec, Step):
+            self.on = check.float_array("amplitude", spec.amplitude, n)
+            self.off = check.float_array("baseline", spec.baseline, n)
+            self.start = round(spec.start / dt)
+            self.stop = math.inf if math.isinf(spec.stop) else round(spec.stop / dt)
+        elif isinstance(spec, TimedArray):
+            if spec.values.ndim == 2 and spec.values.shape[1] != n:
+                raise ValueError(
+                    f"TimedArray values must have {n} columns (one per target neuron); "
+                    f"got shape {spec.values.shape}"
+                )
+            self.ratio = _steps_of("TimedArray interval", spec.interval, dt)
+            self.values = spec.values
+        elif isinstance(spec, Noise):
+            self.mean = check.float_array("mean", spec.mean, n)
+            self.std = check.float_array("std", spec.std, n)
+            self.every = 1 if spec.interval is None else _steps_of("interval", spec.interval, dt)
+            self.rng = rng
+            self.held: np.ndarray | None = None  # the value drawn last, shape (n,)
+        else:  # pragma: no cover - guarded by Network.add_current
+            raise TypeError(f"not a time-varying current: {spec!r}")
+
+    def fill(self, out: np.ndarray, lo: int) -> None:
+        """Add this input's current for steps ``lo .. lo + len(out) - 1`` into ``out[:, cols]``."""
+        k = out.shape[0]
+        steps = np.arange(lo, lo + k)
+        spec = self.spec
+        if isinstance(spec, Step):
+            on = (steps >= self.start) & (steps < self.stop)
+            out[:, self.cols] += np.where(on[:, None], self.on[None, :], self.off[None, :])
+        elif isinstance(spec, TimedArray):
+            idx = np.minimum(steps // self.ratio, spec.values.shape[0] - 1)
+            vals = spec.values[idx]
+            out[:, self.cols] += vals if vals.ndim == 2 else vals[:, None]
+        else:
+            new = steps % self.every == 0
+            if self.held is None:
+                new[0] = True
+            n_new = int(new.sum())
+            draws = self.rng.standard_normal((n_new, self.cols.shape[0]))
+            draws *= self.std
+            draws += self.mean
+            row = np.cumsum(new) - 1
+            if n_new:
+                held = self.held if self.held is not None else draws[0]
+                table = np.concatenate([held[None, :], draws])
+                out[:, self.cols] += table[row + 1]
+                self.held = draws[-1].copy()
+            else:
+                out[:, self.cols] += self.held[None, :]

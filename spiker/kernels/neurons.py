@@ -1,0 +1,85 @@
+"""One-neuron integration steps of the Izhikevich model, one function per method.
+
+The model, with the quadratic's coefficients as parameters (Izhikevich 2003: k2 = 0.04, k1 = 5,
+k0 = 140; the 2004 figure uses 4.1 and 108 for two of its features)::
+
+    v' = k2 v^2 + k1 v + k0 - u + I        (mV / ms)
+    u' = a (b v - u)
+
+Each function advances one neuron by one step ``dt`` (ms) with the input current ``I`` held constant
+and returns the new ``(v, u)``. Threshold and reset are not done here. The floating-point operation
+order is part of each method's contract (forward Euler at dt = 0.1 ms is so sensitive that summing
+the same terms in another order moves spikes by a step), so it is written out below and must not be
+"simplified".
+"""
+
+import numpy as np
+from numba import njit
+
+METHOD_NONE = -1  # not a neuron (a spike source): skipped by the integrator
+METHOD_EULER = 0
+METHOD_IZHIKEVICH = 1
+METHOD_RK4 = 2
+
+METHOD_CODES = {"euler": METHOD_EULER, "izhikevich": METHOD_IZHIKEVICH, "rk4": METHOD_RK4}
+
+
+@njit(cache=True, inline="always")
+def step_euler(v, u, I, a, b, k2, k1, k0, dt):
+    """Forward Euler from the old ``v`` and ``u``, in the order Brian2 generates.
+
+    ``v_new = v + dt*((k0 + ((I + k2*(v*v)) + k1*v)) - u)``
+    ``u_new = u + dt*(a*(b*v - u))``  (old v)
+    """
+    v_new = v + dt * ((k0 + ((I + k2 * (v * v)) + k1 * v)) - u)
+    u_new = u + dt * (a * (b * v - u))
+    return v_new, u_new
+
+
+@njit(cache=True, inline="always")
+def step_izhikevich(v, u, I, a, b, k2, k1, k0, dt, substeps):
+    """The published scheme (net.m, spnet, the 2004 figure): v in ``substeps`` Euler sub-steps of
+    ``h = dt/substeps``, then u in one step from the new v.
+
+    Order as MATLAB evaluates net.m's ``v=v+0.5*(0.04*v.^2+5*v+140-u+I)``:
+    ``v = v + h*((((k2*(v*v)) + k1*v) + k0 - u) + I)``; then ``u = u + (dt*a)*(b*v - u)``.
+    """
+    h = dt / substeps
+    for _ in range(substeps):
+        v = v + h * (((((k2 * (v * v)) + k1 * v) + k0) - u) + I)
+    u = u + (dt * a) * (b * v - u)
+    return v, u
+
+
+@njit(cache=True, inline="always")
+def _dv(v, u, I, k2, k1, k0):
+    return (k0 + ((I + k2 * (v * v)) + k1 * v)) - u
+
+
+@njit(cache=True, inline="always")
+def step_rk4(v, u, I, a, b, k2, k1, k0, dt):
+    """Classical fourth-order Runge-Kutta on (v, u) with I held over the step.
+
+    Near a spike v' grows like v^2 and a stage can overflow; a non-finite result is returned as
+    ``v = +inf`` (a spike) with ``u`` advanced by forward Euler from the old values, so the reset
+    stays finite.
+    """
+    kv1 = _dv(v, u, I, k2, k1, k0)
+    ku1 = a * (b * v - u)
+    v2 = v + 0.5 * dt * kv1
+    u2 = u + 0.5 * dt * ku1
+    kv2 = _dv(v2, u2, I, k2, k1, k0)
+    ku2 = a * (b * v2 - u2)
+    v3 = v + 0.5 * dt * kv2
+    u3 = u + 0.5 * dt * ku2
+    kv3 = _dv(v3, u3, I, k2, k1, k0)
+    ku3 = a * (b * v3 - u3)
+    v4 = v + dt * kv3
+    u4 = u + dt * ku3
+    kv4 = _dv(v4, u4, I, k2, k1, k0)
+    ku4 = a * (b * v4 - u4)
+    v_new = v + (dt / 6.0) * (kv1 + 2.0 * kv2 + 2.0 * kv3 + kv4)
+    u_new = u + (dt / 6.0) * (ku1 + 2.0 * ku2 + 2.0 * ku3 + ku4)
+    if not (np.isfinite(v_new) and np.isfinite(u_new)):
+        return np.inf, u + dt * (a * (b * v - u))
+    return v_new, u_new

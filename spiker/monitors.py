@@ -1,0 +1,176 @@
+"""Records of what a run did: spikes, sampled state variables, population rates.
+
+Monitors store integer steps; times in ms (``.t``) are derived as ``step * dt``. Each record keeps
+the chunks of every run so far; the arrays are joined on first access.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+STATE_VARIABLES = {"v": 0, "u": 1, "I": 2, "I_syn": 3}
+
+
+class SpikeRecord:
+    """Spikes of a group (or a subset of its neurons), created by :meth:`Network.record_spikes`.
+
+    Attributes
+    ----------
+    steps : int64 array (count,)
+        Step of each spike; a spike whose threshold crossing happened while integrating from
+        ``n*dt`` to ``(n+1)*dt`` is labelled step n (Brian2's convention).
+    i : int32 array (count,)
+        Index of the spiking neuron within its group.
+    t : float64 array (count,)
+        Spike times in ms, ``steps * dt``.
+    """
+
+    def __init__(self, group, neurons: np.ndarray, dt: float):
+        self.group = group
+        self.neurons = neurons  # local indices recorded, sorted, int64
+        self.dt = dt
+        self._steps: list[np.ndarray] = []
+        self._i: list[np.ndarray] = []
+        self._joined: tuple[np.ndarray, np.ndarray] | None = None
+        self.t_start = 0.0  # ms: start of the first run that recorded
+        self.t_stop = 0.0  # ms: end of the recorded time
+
+    def _append(self, steps: np.ndarray, i: np.ndarray) -> None:
+        self._steps.append(steps.astype(np.int64, copy=True))
+        self._i.append(i.astype(np.int32, copy=True))
+        self._joined = None
+
+    def _join(self) -> tuple[np.ndarray, np.ndarray]:
+        if self._joined is None:
+            steps = np.concatenate(self._steps) if self._steps else np.zeros(0, np.int64)
+            i = np.concatenate(self._i) if self._i else np.zeros(0, np.int32)
+            self._steps, self._i = [steps], [i]
+            self._joined = (steps, i)
+        return self._joined
+
+    @property
+    def steps(self) -> np.ndarray:
+        return self._join()[0]
+
+    @property
+    def i(self) -> np.ndarray:
+        return self._join()[1]
+
+    @property
+    def t(self) -> np.ndarray:
+        return self.steps * self.dt
+
+    @property
+    def count(self) -> int:
+        """Number of spikes recorded."""
+        return int(self.steps.shape[0])
+
+    def counts(self) -> np.ndarray:
+        """Spikes per neuron of the group, int64 array of shape (group.n,)."""
+        return np.bincount(self.i, minlength=self.group.n).astype(np.int64)
+
+    def trains(self) -> list[np.ndarray]:
+        """Spike times (ms) per neuron of the group: a list of ``group.n`` sorted arrays."""
+        order = np.argsort(self.i, kind="stable")
+        split = np.cumsum(np.bincount(self.i, minlength=self.group.n))[:-1]
+        return np.split(self.t[order], split)
+
+    def rate(self) -> float:
+        """Mean firing rate (Hz) of the recorded neurons over the recorded time."""
+        duration = self.t_stop - self.t_start
+        if duration <= 0 or self.neurons.shape[0] == 0:
+            return 0.0
+        return self.count / (self.neurons.shape[0] * duration / 1000.0)
+
+    def __repr__(self) -> str:
+        return f"SpikeRecord({self.group.name!r}, {self.count} spikes)"
+
+
+class StateRecord:
+    """Samples of one state variable of chosen neurons, created by :meth:`Network.record_state`.
+
+    Sampled at the start of every ``every``-th step (time ``n*dt``, before that step's update),
+    except ``"I"``, the total input current applied during step n, and ``"I_syn"``, the
+    exponential synaptic current after step n's decay.
+
+    Attributes
+    ----------
+    t : float64 array (n_samples,)
+        Sample times in ms.
+    values : float64 array (len(neurons), n_samples)
+    """
+
+    def __init__(self, group, var: str, neurons: np.ndarray, every: int, dt: float):
+        self.group = group
+        self.var = var
+        self.neurons = neurons
+        self.every = every
+        self.dt = dt
+        self._steps: list[np.ndarray] = []
+        self._values: list[np.ndarray] = []  # each (rows, width)
+
+    def _append(self, steps: np.ndarray, rows: np.ndarray) -> None:
+        self._steps.append(steps.copy())
+        self._values.append(rows.copy())
+
+    @property
+    def steps(self) -> np.ndarray:
+        if len(self._steps) != 1:
+            self._steps = [np.concatenate(self._steps) if self._steps else np.zeros(0, np.int64)]
+        return self._steps[0]
+
+    @property
+    def t(self) -> np.ndarray:
+        return self.steps * self.dt
+
+    @property
+    def values(self) -> np.ndarray:
+        if len(self._values) != 1:
+            width = self.neurons.shape[0]
+            joined = np.concatenate(self._values) if self._values else np.zeros((0, width))
+            self._values = [joined]
+        return self._values[0].T
+
+    def __repr__(self) -> str:
+        return f"StateRecord({self.group.name!r}, {self.var!r}, {self.values.shape})"
+
+
+class RateRecord:
+    """Population rate of a group per step, created by :meth:`Network.record_rate`.
+
+    Attributes
+    ----------
+    t : float64 array (n_steps,)
+        Step start times in ms.
+    counts : int64 array (n_steps,)
+        Spikes of the group in each step.
+    rate : float64 array (n_steps,)
+        ``counts / (n * dt)`` in Hz.
+    """
+
+    def __init__(self, group, dt: float):
+        self.group = group
+        self.dt = dt
+        self._steps: list[np.ndarray] = []
+        self._counts: list[np.ndarray] = []
+
+    def _append(self, steps: np.ndarray, counts: np.ndarray) -> None:
+        self._steps.append(steps.copy())
+        self._counts.append(counts.astype(np.int64))
+
+    @property
+    def t(self) -> np.ndarray:
+        return np.concatenate(self._steps or [np.zeros(0, np.int64)]) * self.dt
+
+    @property
+    def counts(self) -> np.ndarray:
+        return np.concatenate(self._counts or [np.zeros(0, np.int64)])
+
+    @property
+    def rate(self) -> np.ndarray:
+        return self.counts / (self.group.n * self.dt / 1000.0)
+
+    def smooth(self, width_ms: float) -> np.ndarray:
+        """Rate (Hz) averaged over a sliding window of ``width_ms`` (centred, same length)."""
+        k = max(1, round(width_ms / self.dt))
+        return np.convolve(self.rate, np.ones(k) / k, mode="same")

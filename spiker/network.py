@@ -1,0 +1,707 @@
+"""Network: build populations, projections, inputs and monitors; compile to arrays; run."""
+
+from __future__ import annotations
+
+import math
+import signal
+import threading
+import time
+import warnings
+from contextlib import contextmanager
+
+import numpy as np
+
+from spiker import _validate as check
+from spiker.distributions import draw
+from spiker.groups import Group, PoissonSource, Population, SpikeSource
+from spiker.inputs import BoundCurrent, Noise, Step, TimedArray
+from spiker.kernels import (
+    METHOD_CODES,
+    STATUS_DIVERGED,
+    STATUS_SPIKES_FULL,
+    run_steps,
+)
+from spiker.monitors import STATE_VARIABLES, RateRecord, SpikeRecord, StateRecord
+from spiker.neurons import Izhikevich
+from spiker.synapses import KINDS, Projection
+
+_BUF_FOR_KIND = {"pulse": 0, "jump": 1}
+_VAR_BUDGET = 2_000_000  # float64 entries of the per-chunk time-varying current (16 MB)
+
+
+class ConvergenceWarning(UserWarning):
+    """The chosen integration method is not converged at this time step."""
+
+
+class Network:
+    """A spiking network: groups of neurons and spike sources, projections, inputs, monitors.
+
+    Parameters
+    ----------
+    dt : float
+        Time step in ms (> 0).
+    seed : int or None
+        Seeds the network's generator ``rng`` (a :class:`numpy.random.Generator`), from which
+        connectivity, random weights and delays are drawn in call order, and from which each noise
+        input and Poisson source gets its own generator. The same seed and the same build give
+        bit-identical spikes. ``None`` picks a fresh seed, kept in ``seed``.
+    """
+
+    def __init__(self, dt: float = 0.1, seed: int | None = None):
+        self.dt = check.finite_float("dt", dt, positive=True)
+        if seed is None:
+            seed = int(np.random.SeedSequence().entropy % (2**63))
+        self.seed = check.positive_int("seed", seed, minimum=0)
+        self.rng = np.random.default_rng(self.seed)
+        self.step = 0  # steps simulated so far
+        self.groups: list[Group] = []
+        self.projections: list[Projection] = []
+        self._currents: list[BoundCurrent] = []
+        self._spike_records: list[SpikeRecord] = []
+        self._state_records: list[StateRecord] = []
+        self._rate_records: list[RateRecord] = []
+        n0 = 0
+        self._v = np.zeros(n0)
+        self._u = np.zeros(n0)
+        self._I = np.zeros(n0)
+        self._a = np.zeros(n0)
+        self._b = np.zeros(n0)
+        self._c = np.zeros(n0)
+        self._d = np.zeros(n0)
+        self._v_peak = np.zeros(n0)
+        self._k2 = np.zeros(n0)
+        self._k1 = np.zeros(n0)
+        self._k0 = np.zeros(n0)
+        self._method = np.zeros(n0, np.int8)
+        self._substeps = np.zeros(n0, np.int32)
+        self._strict = np.zeros(n0, np.bool_)
+        self._I_const = np.zeros(n0)
+        # pending synaptic input, ring[buffer, step % L, target]; persists across runs
+        self._ring = np.zeros((2, 2, n0))
+        self._channels: list[float] = []  # tau_syn (ms) of each exponential channel
+        self._I_syn = np.zeros((0, n0))
+        self._compiled: dict | None = None
+        self._max_chunk = 10_000  # steps per kernel call at most
+
+    # ------------------------------------------------------------------ build
+    @property
+    def t(self) -> float:
+        """Time simulated so far, ms."""
+        return self.step * self.dt
+
+    @property
+    def n(self) -> int:
+        """Number of units (neurons and spike-source units)."""
+        return self._v.shape[0]
+
+    def _new_name(self, name: str | None, prefix: str) -> str:
+        if name is None:
+            name = f"{prefix}{len(self.groups)}"
+        if not isinstance(name, str) or not name:
+            raise TypeError(f"name must be a non-empty string; got {name!r}")
+        if any(g.name == name for g in self.groups):
+            raise ValueError(f"name {name!r} is already used by a group of this network")
+        return name
+
+    def _grow(self, n: int, **values) -> int:
+        """Append n units to every per-unit array; returns their first global index."""
+        start = self.n
+        for key in ("v", "u", "I", "a", "b", "c", "d", "v_peak", "k2", "k1", "k0", "I_const"):
+            arr = values.get(key, np.zeros(n))
+            setattr(self, "_" + key, np.concatenate([getattr(self, "_" + key), arr]))
+        self._method = np.concatenate([self._method, values.get("method", np.full(n, -1, np.int8))])
+        self._substeps = np.concatenate([self._substeps, np.full(n, values.get("substeps", 1))])
+        self._substeps = self._substeps.astype(np.int32)
+        self._strict = np.concatenate([self._strict, np.full(n, values.get("strict", False))])
+        self._compiled = None
+        return start
+
+    def add_neurons(
+        self,
+        n: int,
+        model: Izhikevich,
+        name: str | None = None,
+        v0=-65.0,
+        u0=None,
+    ) -> Population:
+        """Add ``n`` Izhikevich neurons.
+
+        Parameters
+        ----------
+        n : int
+            Number of neurons (>= 1).
+        model : Izhikevich
+            Parameters (scalars or arrays of shape (n,)) and integration method.
+        name : str, optional
+            Unique name; default ``"pop<k>"``.
+        v0 : float or array (n,)
+            Initial membrane potential, mV.
+        u0 : float or array (n,), optional
+            Initial recovery variable; default ``b * v0``.
+        """
+        n = check.positive_int("n", n)
+        if not isinstance(model, Izhikevich):
+            raise TypeError(f"model must be an sp.Izhikevich; got {type(model).__name__}")
+        name = self._new_name(name, "pop")
+        params = model.parameters(n)
+        v = check.float_array("v0", v0, n)
+        u = params["b"] * v if u0 is None else check.float_array("u0", u0, n)
+        if model.method == "euler" and self.dt >= 1.0:
+            warnings.warn(
+                f"population {name!r} uses forward Euler at dt = {self.dt} ms: not converged "
+                "(networks that fire at ~10 Hz run away to hundreds of Hz); use dt <= 0.1 ms, "
+                "method='izhikevich' or method='rk4'",
+                ConvergenceWarning,
+                stacklevel=2,
+            )
+        start = self._grow(
+            n,
+            v=v.copy(),
+            u=u.copy(),
+            method=np.full(n, METHOD_CODES[model.method], np.int8),
+            substeps=model.substeps if model.method == "izhikevich" else 1,
+            strict=model.threshold == ">",
+            **params,
+        )
+        pop = Population(self, name, n, start, model)
+        self.groups.append(pop)
+        return pop
+
+    def add_spike_source(self, times_ms, indices, n: int | None = None, name=None) -> SpikeSource:
+        """Add units that spike at explicit times: unit ``indices[k]`` at ``times_ms[k]``.
+
+        Times are rounded to whole steps and must not lie before the network's current time; a
+        unit may spike at most once per step. ``n`` defaults to ``max(indices) + 1``.
+        """
+        times = check.float_array("times_ms", times_ms, allow_scalar=False)
+        idx = np.asarray(indices)
+        if n is None:
+            n = int(idx.max()) + 1 if idx.size else 1
+        n = check.positive_int("n", n)
+        idx = check.index_array("indices", idx, n)
+        if idx.shape != times.shape:
+            raise ValueError(
+                f"times_ms and indices must have equal lengths; got {times.shape[0]} and "
+                f"{idx.shape[0]}"
+            )
+        steps = np.rint(times / self.dt).astype(np.int64)
+        if steps.size and steps.min() < self.step:
+            raise ValueError(
+                f"times_ms must be >= the network's current time {self.t} ms; got {times.min()}"
+            )
+        order = np.lexsort((idx, steps))
+        steps, idx = steps[order], idx[order]
+        dup = (np.diff(steps) == 0) & (np.diff(idx) == 0)
+        if dup.any():
+            k = int(np.argmax(dup))
+            raise ValueError(
+                f"unit {idx[k]} spikes twice in step {steps[k]} (t = {steps[k] * self.dt} ms); "
+                f"a unit can spike at most once per step of dt = {self.dt} ms"
+            )
+        name = self._new_name(name, "source")
+        start = self._grow(n)
+        src = SpikeSource(self, name, n, start, steps, idx)
+        self.groups.append(src)
+        return src
+
+    def add_poisson(self, n: int, rate_hz, name: str | None = None) -> PoissonSource:
+        """Add ``n`` independent Poisson spike trains at ``rate_hz`` (scalar or array (n,)).
+
+        Each unit spikes in a step with probability ``rate_hz * dt / 1000`` (at most 1).
+        """
+        n = check.positive_int("n", n)
+        rate = check.float_array("rate_hz", rate_hz, n)
+        if rate.min() < 0 or rate.max() * self.dt / 1000.0 > 1.0:
+            raise ValueError(
+                f"rate_hz must lie in [0, {1000.0 / self.dt}] Hz at dt = {self.dt} ms; "
+                f"got values in [{rate.min()}, {rate.max()}]"
+            )
+        name = self._new_name(name, "poisson")
+        start = self._grow(n)
+        src = PoissonSource(self, name, n, start, rate, self._spawn_rng())
+        self.groups.append(src)
+        return src
+
+    def _spawn_rng(self) -> np.random.Generator:
+        return self.rng.spawn(1)[0]
+
+    def _own(self, argname: str, group) -> Group:
+        if not isinstance(group, Group):
+            raise TypeError(f"{argname} must be a group of this network; got {group!r}")
+        if group.net is not self:
+            raise ValueError(f"{argname} {group.name!r} belongs to another network")
+        return group
+
+    def _neurons(self, argname: str, group, neurons) -> np.ndarray:
+        if neurons is None:
+            return np.arange(group.n, dtype=np.int64)
+        return np.unique(check.index_array(argname, neurons, group.n))
+
+    def connect(
+        self,
+        pre: Group,
+        post: Group,
+        rule=None,
+        *,
+        i=None,
+        j=None,
+        weight=1.0,
+        delay=None,
+        synapse: str = "jump",
+        tau_syn: float = 5.0,
+        name: str | None = None,
+    ) -> Projection:
+        """Connect ``pre`` to ``post`` with weighted, delayed synapses.
+
+        Parameters
+        ----------
+        pre, post : groups of this network
+            Any group can be ``pre``; input that reaches a spike source is ignored.
+        rule : connection rule from :mod:`spiker.connect`, optional
+            Default all-to-all. Alternatively give explicit local index arrays ``i`` and ``j``.
+        weight : float, array (n_synapses,), distribution or callable ``f(rng, size)``
+            Weights; sign gives excitation or inhibition. Unit: mV for ``"jump"``, current for
+            ``"pulse"`` and ``"exponential"``.
+        delay : float, array, distribution or callable, ms
+            Axonal delays, rounded to whole steps, at least one step; default one step.
+        synapse : {"jump", "pulse", "exponential"}
+            How an arriving spike acts on its target (see :mod:`spiker.synapses`).
+        tau_syn : float
+            Decay time constant in ms of the ``"exponential"`` kind.
+        """
+        pre = self._own("pre", pre)
+        post = self._own("post", post)
+        check.choice("synapse", synapse, KINDS)
+        tau = check.finite_float("tau_syn", tau_syn, positive=True)
+        if (i is None) != (j is None):
+            raise ValueError("give both i and j (explicit pairs), or neither")
+        if i is not None:
+            if rule is not None:
+                raise ValueError("give either rule or explicit i and j, not both")
+            from spiker.connect import pairs
+
+            rule = pairs(i, j)
+        if rule is None:
+            from spiker.connect import all_to_all
+
+            rule = all_to_all()
+        from spiker.connect import Rule
+
+        if not isinstance(rule, Rule):
+            raise TypeError(f"rule must be a rule from spiker.connect; got {rule!r}")
+        ii, jj = rule.build(pre.n, post.n, self.rng, pre is post)
+        size = ii.shape[0]
+        w = draw("weight", weight, size, self.rng)
+        dl = np.full(size, self.dt) if delay is None else draw("delay", delay, size, self.rng)
+        steps = np.rint(dl / self.dt).astype(np.int64)
+        if size and steps.min() < 1:
+            raise ValueError(
+                f"delay must be >= dt = {self.dt} ms (one step); smallest given is {dl.min()} ms"
+            )
+        if size and steps.max() > 2**31 - 1:
+            raise ValueError(f"delay is too long: {dl.max()} ms")
+        name = name or f"{pre.name}->{post.name}#{len(self.projections)}"
+        proj = Projection(
+            pre,
+            post,
+            ii,
+            jj,
+            w,
+            steps,
+            self.dt,
+            synapse,
+            tau if synapse == "exponential" else None,
+            name,
+        )
+        self.projections.append(proj)
+        self._compiled = None
+        return proj
+
+    def add_current(self, target: Population, current, neurons=None):
+        """Add an input current to ``target`` (all its neurons, or the local indices ``neurons``).
+
+        ``current`` is a number, an array (one value per target neuron), or a
+        :class:`spiker.inputs.Step`, :class:`~spiker.inputs.TimedArray` or
+        :class:`~spiker.inputs.Noise`. Currents add up.
+        """
+        target = self._own("target", target)
+        if not isinstance(target, Population):
+            raise TypeError(f"target must be a neuron population; {target.name!r} is a source")
+        local = self._neurons("neurons", target, neurons)
+        cols = local + target.start
+        if isinstance(current, Step | TimedArray | Noise):
+            rng = self._spawn_rng() if isinstance(current, Noise) else None
+            bound = BoundCurrent(current, cols, self.dt, rng)
+            self._currents.append(bound)
+            return bound
+        values = check.float_array("current", current, cols.shape[0])
+        self._I_const[cols] += values
+        return values
+
+    def record_spikes(self, group: Group, neurons=None) -> SpikeRecord:
+        """Record the spikes of ``group`` (or of its local indices ``neurons``)."""
+        group = self._own("group", group)
+        rec = SpikeRecord(group, self._neurons("neurons", group, neurons), self.dt)
+        rec.t_start = rec.t_stop = self.t
+        self._spike_records.append(rec)
+        return rec
+
+    def record_state(self, group: Population, var: str = "v", neurons=None, every: int = 1):
+        """Record ``var`` ("v", "u", "I" or "I_syn") of chosen neurons every ``every`` steps.
+
+        Returns a :class:`spiker.monitors.StateRecord`; ``.values`` has shape
+        (len(neurons), n_samples).
+        """
+        group = self._own("group", group)
+        if not isinstance(group, Population):
+            raise TypeError(f"group must be a neuron population; {group.name!r} is a source")
+        check.choice("var", var, STATE_VARIABLES)
+        every = check.positive_int("every", every)
+        rec = StateRecord(group, var, self._neurons("neurons", group, neurons), every, self.dt)
+        self._state_records.append(rec)
+        return rec
+
+    def record_rate(self, group: Group) -> RateRecord:
+        """Record the number of spikes of ``group`` in every step (population rate)."""
+        rec = RateRecord(self._own("group", group), self.dt)
+        self._rate_records.append(rec)
+        return rec
+
+    # ---------------------------------------------------------------- compile
+    def _compile(self) -> dict:
+        """Flatten all projections into one CSR by presynaptic global index (cached)."""
+        if self._compiled is not None:
+            return self._compiled
+        N = self.n
+        taus = sorted({p.tau_syn for p in self.projections if p.kind == "exponential"})
+        pre, post, delay, buf = [], [], [], []
+        for p in self.projections:
+            pre.append(p.i.astype(np.int64) + p.pre.start)
+            post.append(p.j.astype(np.int64) + p.post.start)
+            delay.append(p.delay_steps)
+            b = 2 + taus.index(p.tau_syn) if p.kind == "exponential" else _BUF_FOR_KIND[p.kind]
+            buf.append(np.full(p.n, b, np.int32))
+        cat = (lambda xs, dt: np.concatenate(xs) if xs else np.zeros(0, dt))  # noqa: E731
+        pre, post = cat(pre, np.int64), cat(post, np.int64)
+        delay, buf = cat(delay, np.int32), cat(buf, np.int32)
+        order = np.lexsort((post, pre))
+        ptr = np.zeros(N + 1, np.int64)
+        np.cumsum(np.bincount(pre, minlength=N), out=ptr[1:])
+        L = int(delay.max()) + 1 if delay.size else 2
+        self._resize_state(N, taus, max(L, 2))
+        self._compiled = {
+            "order": order,
+            "ptr": ptr,
+            "post": post[order].astype(np.int32),
+            "delay": delay[order],
+            "buf": buf[order],
+            "decay": np.array([math.exp(-self.dt / tau) for tau in taus]),
+        }
+        return self._compiled
+
+    def _resize_state(self, N: int, taus: list[float], L: int) -> None:
+        """Resize the ring buffer and synaptic currents, keeping input already in flight."""
+        old_ring, old_L = self._ring, self._ring.shape[1]
+        n_buf = 2 + len(taus)
+        ring = np.zeros((n_buf, L, N))
+        I_syn = np.zeros((len(taus), N))
+        n_old = old_ring.shape[2]
+        for ch_old, tau in enumerate(self._channels):
+            ch = taus.index(tau)
+            I_syn[ch, :n_old] = self._I_syn[ch_old]
+        buf_map = [0, 1] + [2 + taus.index(tau) for tau in self._channels]
+        for k in range(1, old_L):  # future steps step+1 .. step+old_L-1 are pending
+            s = self.step + k
+            for b_old, b_new in enumerate(buf_map):
+                ring[b_new, s % L, :n_old] = old_ring[b_old, s % old_L]
+        self._ring, self._I_syn, self._channels = ring, I_syn, list(taus)
+
+    # -------------------------------------------------------------------- run
+    def run(self, duration: float, progress: bool | None = None) -> None:
+        """Simulate ``duration`` ms more, continuing from where the last run stopped.
+
+        Schedule of step n (time ``t = n*dt``), the same for every step::
+
+            1. record v, u      state monitors sample v and u as they are at time n*dt
+            2. input            I = I_const + time-varying currents(n) + "pulse" input due at n
+                                    + exponential synaptic currents
+            3. integrate        v, u from n*dt to (n+1)*dt by each population's method;
+                                exponential currents decay by exp(-dt/tau_syn)
+            4. threshold        v >= v_peak (or > for threshold=">") -> spike labelled step n,
+                                time n*dt; spike sources emit their spikes of step n
+            5. arrivals         "jump" input due at n: v += w; "exponential": I_syn += w
+            6. reset            spiking neurons: v = c, u += d
+            7. record spikes    spike monitors and population rates
+            8. propagate        each spike of step n is scheduled to arrive at step n + delay
+
+        This is Brian2's order (groups, thresholds, synapses, resets) with its spike label t; a
+        jump that arrives in the step its target spikes is lost to the reset, as in Brian2.
+        net.m checks the threshold at the start of the next step: the spike labelled n here is
+        the one net.m records as ``t = n + 2`` (1-based loop, dt = 1 ms), and its one-step current
+        is applied during net.m's step n + 2, i.e. this ``"pulse"`` with delay one step.
+
+        Parameters
+        ----------
+        duration : float
+            ms, >= 0; rounded to whole steps of dt.
+        progress : bool or None
+            Progress bar with ETA (tqdm). ``None`` (default) shows it only if the run lasts
+            more than 2 s; ``False`` never.
+
+        Ctrl+C stops the run between chunks of steps: everything recorded up to the last whole
+        step is kept, the network can be run further, and KeyboardInterrupt is raised.
+        A NaN in v raises FloatingPointError naming the neuron and time.
+        """
+        duration = check.finite_float("duration", duration, nonnegative=True)
+        n_total = round(duration / self.dt)
+        if not math.isclose(n_total * self.dt, duration, rel_tol=1e-9, abs_tol=1e-9):
+            raise ValueError(
+                f"duration must be a whole number of steps of dt = {self.dt} ms; got {duration} ms"
+            )
+        if progress is not None and not isinstance(progress, bool):
+            raise TypeError(f"progress must be True, False or None; got {progress!r}")
+        if n_total == 0:
+            return
+        comp = self._compile()
+        w = np.concatenate([p.weight for p in self.projections] or [np.zeros(0)])
+        syn_w = w[comp["order"]]
+        runtime = _RunBuffers(self, n_total)
+        from tqdm.auto import tqdm
+
+        bar = tqdm(
+            total=n_total,
+            unit="step",
+            disable=progress is False,
+            delay=0 if progress else 2.0,
+            desc=f"t={self.t:.0f} ms",
+            leave=progress is True,
+        )
+        n0 = self.step
+        done = 0
+        chunk = min(100, self._max_chunk)
+        interrupted = False
+        try:
+            with _sigint_flag() as flag:
+                while done < n_total:
+                    k = min(chunk, n_total - done)
+                    tic = time.perf_counter()
+                    status = runtime.advance(self.step, k, syn_w, comp)
+                    elapsed = time.perf_counter() - tic
+                    advanced = self.step - n0 - done
+                    done += advanced
+                    bar.update(advanced)
+                    if status == STATUS_DIVERGED:
+                        break
+                    if advanced:
+                        per_step = elapsed / advanced
+                        chunk = int(min(self._max_chunk, max(1, 0.2 / max(per_step, 1e-9))))
+                    if flag.is_set():
+                        interrupted = True
+                        break
+        finally:
+            bar.close()
+            runtime.finish(n0)
+        if runtime.info[0] == STATUS_DIVERGED:
+            i, n = int(runtime.info[1]), int(runtime.info[2])
+            g = next(g for g in self.groups if g.start <= i < g.stop)
+            raise FloatingPointError(
+                f"simulation diverged at t = {n * self.dt} ms (step {n}): neuron {i - g.start} "
+                f"of {g.name!r} reached v = {self._v[i]}, u = {self._u[i]} (input current "
+                f"{self._I[i]}); use a smaller dt, method='izhikevich' or 'rk4', or check "
+                "weights and currents"
+            )
+        if interrupted:
+            raise KeyboardInterrupt(f"run interrupted at t = {self.t} ms; records kept")
+
+
+class _RunBuffers:
+    """Preallocated outputs and per-chunk inputs of one run; appends to the records at the end."""
+
+    def __init__(self, net: Network, n_total: int):
+        self.net = net
+        N = net.n
+        n0 = net.step
+        self._n_first = n0
+        # state monitors: one flat buffer, rows of monitor m at mon_base[m]
+        recs = net._state_records
+        self.rows = []
+        for r in recs:
+            first = -(-n0 // r.every) * r.every
+            self.rows.append(max(0, -(-(n0 + n_total - first) // r.every)))
+        widths = [r.neurons.shape[0] for r in recs]
+        sizes = [rows * w for rows, w in zip(self.rows, widths, strict=True)]
+        rate_bytes = 4 * n_total * len(net._rate_records)
+        _check_memory(recs, sizes, rate_bytes)
+        self.mon_var = np.array([STATE_VARIABLES[r.var] for r in recs], np.int64)
+        self.mon_every = np.array([r.every for r in recs], np.int64)
+        self.mon_base = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)[:-1]
+        self.mon_ptr = np.concatenate([[0], np.cumsum(widths)]).astype(np.int64)
+        self.mon_idx = np.concatenate(
+            [r.neurons + r.group.start for r in recs] or [np.zeros(0, np.int64)]
+        ).astype(np.int64)
+        self.mon_out = np.empty(int(sum(sizes)))
+        self.mon_rows = np.zeros(len(recs), np.int64)
+        # rate monitors
+        self.rate_lo = np.array([r.group.start for r in net._rate_records], np.int64)
+        self.rate_hi = np.array([r.group.stop for r in net._rate_records], np.int64)
+        self.rate_out = np.zeros((len(net._rate_records), n_total), np.int32)
+        # spike monitors: one mask, one growing buffer
+        self.mask = np.zeros(N, np.bool_)
+        for r in net._spike_records:
+            self.mask[r.neurons + r.group.start] = True
+        cap = 1024 + 16 * int(self.mask.sum())
+        self.spk_step = np.empty(cap, np.int64)
+        self.spk_idx = np.empty(cap, np.int32)
+        self.spk_count = np.zeros(1, np.int64)
+        self.fired = np.empty(N, np.int64)
+        self.info = np.zeros(4, np.int64)
+        self.sources = [g for g in net.groups if isinstance(g, SpikeSource | PoissonSource)]
+        var_rows = min(net._max_chunk, max(1, _VAR_BUDGET // max(N, 1)))
+        net._max_chunk = min(net._max_chunk, var_rows) if net._currents else net._max_chunk
+        self.I_var = np.zeros((var_rows if net._currents else 0, N))
+
+    def advance(self, n_start: int, k: int, syn_w: np.ndarray, comp: dict) -> int:
+        """Run steps n_start .. n_start + k - 1 (growing the spike buffer as needed)."""
+        net = self.net
+        I_var = self.I_var[:k] if self.I_var.shape[0] else self.I_var
+        if I_var.shape[0]:
+            I_var[:] = 0.0
+            for cur in net._currents:
+                cur.fill(I_var, n_start)
+        ev = [s.events(n_start, n_start + k) for s in self.sources]
+        ext_step = np.concatenate([e[0] for e in ev] or [np.zeros(0, np.int64)]).astype(np.int64)
+        ext_idx = np.concatenate([e[1] for e in ev] or [np.zeros(0, np.int64)]).astype(np.int64)
+        order = np.lexsort((ext_idx, ext_step))
+        ext_step, ext_idx = ext_step[order], ext_idx[order]
+        done = 0
+        while done < k:
+            n = run_steps(
+                n_start + done,
+                k - done,
+                net.dt,
+                net._v,
+                net._u,
+                net._I,
+                net._a,
+                net._b,
+                net._c,
+                net._d,
+                net._v_peak,
+                net._k2,
+                net._k1,
+                net._k0,
+                net._method,
+                net._substeps,
+                net._strict,
+                net._I_const,
+                I_var,
+                done,
+                ext_step,
+                ext_idx,
+                comp["ptr"],
+                comp["post"],
+                syn_w,
+                comp["delay"],
+                comp["buf"],
+                net._ring,
+                net._I_syn,
+                comp["decay"],
+                self.mask,
+                self.spk_step,
+                self.spk_idx,
+                self.spk_count,
+                self.mon_var,
+                self.mon_every,
+                self.mon_base,
+                self.mon_rows,
+                self.mon_ptr,
+                self.mon_idx,
+                self.mon_out,
+                self.rate_lo,
+                self.rate_hi,
+                self.rate_out,
+                net.step - self.n_first,
+                self.fired,
+                self.info,
+            )
+            done += n
+            net.step = n_start + done
+            if self.info[0] == STATUS_SPIKES_FULL:
+                self._grow_spikes()
+            elif self.info[0] == STATUS_DIVERGED:
+                return STATUS_DIVERGED
+        return int(self.info[0])
+
+    @property
+    def n_first(self) -> int:
+        return self._n_first
+
+    def _grow_spikes(self) -> None:
+        cap = 2 * self.spk_step.shape[0]
+        self.spk_step = np.resize(self.spk_step, cap)
+        self.spk_idx = np.resize(self.spk_idx, cap)
+
+    def finish(self, n0: int) -> None:
+        """Hand what was recorded in steps n0 .. net.step - 1 to the records."""
+        net = self.net
+        count = int(self.spk_count[0])
+        steps, idx = self.spk_step[:count], self.spk_idx[:count]
+        for r in net._spike_records:
+            sel = np.isin(idx, r.neurons + r.group.start, kind="table") if count else idx == 0
+            r._append(steps[sel], idx[sel] - r.group.start)
+            r.t_stop = net.t
+        for m, r in enumerate(net._state_records):
+            rows = int(self.mon_rows[m])
+            width = int(self.mon_ptr[m + 1] - self.mon_ptr[m])
+            base = int(self.mon_base[m])
+            first = -(-n0 // r.every) * r.every
+            r._append(
+                first + r.every * np.arange(rows, dtype=np.int64),
+                self.mon_out[base : base + rows * width].reshape(rows, width),
+            )
+        n_done = net.step - n0
+        for q, r in enumerate(net._rate_records):
+            r._append(n0 + np.arange(n_done, dtype=np.int64), self.rate_out[q, :n_done])
+
+
+def _check_memory(recs, sizes, rate_bytes) -> None:
+    import psutil
+
+    available = psutil.virtual_memory().available
+    total = 8 * sum(sizes) + rate_bytes
+    if total > 0.8 * available:
+        big = max(range(len(sizes)), key=sizes.__getitem__) if sizes else None
+        what = (
+            f"record_state({recs[big].group.name!r}, {recs[big].var!r}) needs "
+            f"{8 * sizes[big] / 2**30:.2f} GiB"
+            if big is not None
+            else f"population rates need {rate_bytes / 2**30:.2f} GiB"
+        )
+        raise MemoryError(
+            f"this run's recordings need {total / 2**30:.2f} GiB but only "
+            f"{available / 2**30:.2f} GiB of memory is available ({what}); record fewer "
+            "neurons, sample less often (every=...), or run in shorter pieces"
+        )
+
+
+@contextmanager
+def _sigint_flag():
+    """Turn Ctrl+C into a flag checked between chunks (main thread only)."""
+    flag = threading.Event()
+    if threading.current_thread() is not threading.main_thread():
+        yield flag
+        return
+    previous = signal.getsignal(signal.SIGINT)
+
+    def handler(signum, frame):
+        if flag.is_set():  # a second Ctrl+C: stop at once
+            signal.signal(signal.SIGINT, previous)
+            raise KeyboardInterrupt
+        flag.set()
+
+    signal.signal(signal.SIGINT, handler)
+    try:
+        yield flag
+    finally:
+        signal.signal(signal.SIGINT, previous)
+

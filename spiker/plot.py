@@ -1,0 +1,93 @@
+"""Raster and trace plots; the only module of spiker that imports matplotlib (lazily)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from spiker.monitors import SpikeRecord, StateRecord
+
+DEFAULT_COLORS = ("tab:blue", "tab:red", "tab:green", "tab:orange", "tab:purple", "tab:brown")
+
+
+def _axes(ax):
+    if ax is not None:
+        return ax
+    import matplotlib.pyplot as plt
+
+    return plt.figure(figsize=(9, 4.5)).add_subplot()
+
+
+def raster(records, ax=None, colors=None, size: float = 2.0, labels: bool = True):
+    """Spike raster of one record or several stacked (first at the bottom).
+
+    Draws one rasterised ``scatter`` (a single vectorised artist whatever the number of spikes),
+    each record in its own colour; returns the Axes.
+
+    Parameters
+    ----------
+    records : SpikeRecord or sequence of SpikeRecord
+    ax : matplotlib Axes, optional
+    colors : sequence of colours, one per record
+    size : marker size (points^2)
+    """
+    if isinstance(records, SpikeRecord):
+        records = [records]
+    records = list(records)
+    if not records or not all(isinstance(r, SpikeRecord) for r in records):
+        raise TypeError("records must be a SpikeRecord or a non-empty sequence of them")
+    colors = list(colors or DEFAULT_COLORS)
+    if len(colors) < len(records):
+        raise ValueError(f"colors must give one colour per record ({len(records)})")
+    ax = _axes(ax)
+    t, y, c, offset, ticks = [], [], [], 0, []
+    for k, rec in enumerate(records):
+        t.append(rec.t)
+        y.append(rec.i.astype(np.float64) + offset)
+        c.append(np.full(rec.count, k))
+        ticks.append((offset + rec.group.n / 2, rec.group.name))
+        offset += rec.group.n
+    from matplotlib.colors import ListedColormap
+
+    ax.scatter(
+        np.concatenate(t),
+        np.concatenate(y),
+        c=np.concatenate(c),
+        cmap=ListedColormap(colors[: len(records)]),
+        vmin=-0.5,
+        vmax=len(records) - 0.5,
+        s=size,
+        marker=".",
+        linewidths=0,
+        rasterized=True,
+    )
+    ax.set_ylim(-0.5, offset - 0.5)
+    ax.set_xlabel("time (ms)")
+    ax.set_ylabel("neuron")
+    if labels and len(records) > 1:
+        for (pos, name), color in zip(ticks, colors, strict=False):
+            ax.annotate(
+                name,
+                (1.01, pos / offset),
+                xycoords="axes fraction",
+                color=color,
+                rotation=90,
+                va="center",
+            )
+    return ax
+
+
+def trace(record: StateRecord, ax=None, neurons=None):
+    """Plot a state record's traces against time (one ``LineCollection``); returns the Axes."""
+    if not isinstance(record, StateRecord):
+        raise TypeError(f"record must be a StateRecord; got {type(record).__name__}")
+    from matplotlib.collections import LineCollection
+
+    ax = _axes(ax)
+    values = record.values if neurons is None else record.values[np.asarray(neurons)]
+    segs = np.stack([np.broadcast_to(record.t, values.shape), values], axis=-1)
+    ax.add_collection(LineCollection(segs, linewidths=0.8, colors=DEFAULT_COLORS))
+    ax.autoscale()
+    units = {"v": "v (mV)", "u": "u", "I": "I", "I_syn": "I_syn"}
+    ax.set_xlabel("time (ms)")
+    ax.set_ylabel(units[record.var])
+    return ax
