@@ -37,7 +37,9 @@ def float_array(name: str, value, n: int | None = None, *, allow_scalar: bool = 
     try:
         arr = np.asarray(value, dtype=np.float64)
     except (TypeError, ValueError):
-        raise TypeError(f"{name} must be a number or an array of numbers; got {_short(value)}") from None
+        raise TypeError(
+            f"{name} must be a number or an array of numbers; got {_short(value)}"
+        ) from None
     if arr.ndim == 0:
         if not allow_scalar:
             raise ValueError(f"{name} must be an array; got the scalar {arr.item()}")

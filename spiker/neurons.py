@@ -39,7 +39,7 @@ class Izhikevich:
     Parameters
     ----------
     a, b, c, d : float or array of shape (n,)
-        Recovery time scale (1/ms), recovery sensitivity, reset potential (mV), reset increment of u.
+        Recovery rate (1/ms), recovery sensitivity, reset potential (mV), reset increment of u.
         Scalars or one value per neuron.
     v_peak : float or array, default 30.0
         Spike cut-off (mV).
@@ -55,7 +55,7 @@ class Izhikevich:
     threshold : {">=", ">"}
         ``">="`` (Brian2, NEST, net.m) or ``">"`` (the 2004 figure's code: ``V > 30``).
     coefficients : (k2, k1, k0), default (0.04, 5.0, 140.0)
-        The quadratic ``k2 v^2 + k1 v + k0``; the 2004 figure uses (0.04, 4.1, 108) for two features.
+        The quadratic ``k2 v^2 + k1 v + k0``; the 2004 figure uses (0.04, 4.1, 108) twice.
     """
 
     a: object = 0.02

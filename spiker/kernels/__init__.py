@@ -1,7 +1,7 @@
 """numba kernels: every ``@njit`` function of spiker lives in this package, and nothing else.
 
-Kernels are plain functions of arrays and scalars. They trust their inputs (the Python side validates
-once, at the API) and write into preallocated outputs. Each has a slow pure-NumPy twin in
+Kernels are plain functions of arrays and scalars. They trust their inputs (the Python side
+validates once, at the API) and write into preallocated outputs. Each has a slow pure-NumPy twin in
 ``tests/spiker/naive.py`` that it must match spike for spike.
 """
 

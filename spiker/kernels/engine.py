@@ -147,6 +147,8 @@ def run_steps(
                 vn, un = step_rk4(v[i], u[i], cur, a[i], b[i], k2[i], k1[i], k0[i], dt)
             if vn != vn or not np.isfinite(un):
                 # NaN in v (inf is a spike: v blew up within the step) or a non-finite u
+                v[i] = vn
+                u[i] = un
                 info[0] = STATUS_DIVERGED
                 info[1] = i
                 info[2] = n

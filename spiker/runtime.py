@@ -1,0 +1,210 @@
+"""One run's machinery: preallocated outputs, per-chunk inputs, Ctrl+C as a flag.
+
+Kept apart from :mod:`spiker.network` (the build API) so the run loop stays small.
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+from contextlib import contextmanager
+
+import numpy as np
+
+from spiker.groups import PoissonSource, SpikeSource
+from spiker.kernels import STATUS_DIVERGED, STATUS_SPIKES_FULL, run_steps
+from spiker.monitors import STATE_VARIABLES
+
+_VAR_BUDGET = 2_000_000  # float64 entries of the per-chunk time-varying current (16 MB)
+
+
+class RunBuffers:
+    """Preallocated outputs and per-chunk inputs of one run; appends to the records at the end."""
+
+    def __init__(self, net, n_total: int):
+        self.net = net
+        N = net.n
+        n0 = net.step
+        self._n_first = n0
+        # state monitors: one flat buffer, rows of monitor m at mon_base[m]
+        recs = net._state_records
+        self.rows = []
+        for r in recs:
+            first = -(-n0 // r.every) * r.every
+            self.rows.append(max(0, -(-(n0 + n_total - first) // r.every)))
+        widths = [r.neurons.shape[0] for r in recs]
+        sizes = [rows * w for rows, w in zip(self.rows, widths, strict=True)]
+        rate_bytes = 4 * n_total * len(net._rate_records)
+        check_memory(recs, sizes, rate_bytes)
+        self.mon_var = np.array([STATE_VARIABLES[r.var] for r in recs], np.int64)
+        self.mon_every = np.array([r.every for r in recs], np.int64)
+        self.mon_base = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)[:-1]
+        self.mon_ptr = np.concatenate([[0], np.cumsum(widths)]).astype(np.int64)
+        self.mon_idx = np.concatenate(
+            [r.neurons + r.group.start for r in recs] or [np.zeros(0, np.int64)]
+        ).astype(np.int64)
+        self.mon_out = np.empty(int(sum(sizes)))
+        self.mon_rows = np.zeros(len(recs), np.int64)
+        # rate monitors
+        self.rate_lo = np.array([r.group.start for r in net._rate_records], np.int64)
+        self.rate_hi = np.array([r.group.stop for r in net._rate_records], np.int64)
+        self.rate_out = np.zeros((len(net._rate_records), n_total), np.int32)
+        # spike monitors: one mask, one growing buffer
+        self.mask = np.zeros(N, np.bool_)
+        for r in net._spike_records:
+            self.mask[r.neurons + r.group.start] = True
+        cap = 1024 + 16 * int(self.mask.sum())
+        self.spk_step = np.empty(cap, np.int64)
+        self.spk_idx = np.empty(cap, np.int32)
+        self.spk_count = np.zeros(1, np.int64)
+        self.fired = np.empty(N, np.int64)
+        self.info = np.zeros(4, np.int64)
+        self.sources = [g for g in net.groups if isinstance(g, SpikeSource | PoissonSource)]
+        var_rows = min(net._max_chunk, max(1, _VAR_BUDGET // max(N, 1)))
+        net._max_chunk = min(net._max_chunk, var_rows) if net._currents else net._max_chunk
+        self.I_var = np.zeros((var_rows if net._currents else 0, N))
+
+    def advance(self, n_start: int, k: int, syn_w: np.ndarray, comp: dict) -> int:
+        """Run steps n_start .. n_start + k - 1 (growing the spike buffer as needed)."""
+        net = self.net
+        I_var = self.I_var[:k] if self.I_var.shape[0] else self.I_var
+        if I_var.shape[0]:
+            I_var[:] = 0.0
+            for cur in net._currents:
+                cur.fill(I_var, n_start)
+        ev = [s.events(n_start, n_start + k) for s in self.sources]
+        ext_step = np.concatenate([e[0] for e in ev] or [np.zeros(0, np.int64)]).astype(np.int64)
+        ext_idx = np.concatenate([e[1] for e in ev] or [np.zeros(0, np.int64)]).astype(np.int64)
+        order = np.lexsort((ext_idx, ext_step))
+        ext_step, ext_idx = ext_step[order], ext_idx[order]
+        done = 0
+        while done < k:
+            n = run_steps(
+                n_start + done,
+                k - done,
+                net.dt,
+                net._v,
+                net._u,
+                net._I,
+                net._a,
+                net._b,
+                net._c,
+                net._d,
+                net._v_peak,
+                net._k2,
+                net._k1,
+                net._k0,
+                net._method,
+                net._substeps,
+                net._strict,
+                net._I_const,
+                I_var,
+                done,
+                ext_step,
+                ext_idx,
+                comp["ptr"],
+                comp["post"],
+                syn_w,
+                comp["delay"],
+                comp["buf"],
+                net._ring,
+                net._I_syn,
+                comp["decay"],
+                self.mask,
+                self.spk_step,
+                self.spk_idx,
+                self.spk_count,
+                self.mon_var,
+                self.mon_every,
+                self.mon_base,
+                self.mon_rows,
+                self.mon_ptr,
+                self.mon_idx,
+                self.mon_out,
+                self.rate_lo,
+                self.rate_hi,
+                self.rate_out,
+                net.step - self.n_first,
+                self.fired,
+                self.info,
+            )
+            done += n
+            net.step = n_start + done
+            if self.info[0] == STATUS_SPIKES_FULL:
+                self._grow_spikes()
+            elif self.info[0] == STATUS_DIVERGED:
+                return STATUS_DIVERGED
+        return int(self.info[0])
+
+    @property
+    def n_first(self) -> int:
+        return self._n_first
+
+    def _grow_spikes(self) -> None:
+        cap = 2 * self.spk_step.shape[0]
+        self.spk_step = np.resize(self.spk_step, cap)
+        self.spk_idx = np.resize(self.spk_idx, cap)
+
+    def finish(self, n0: int) -> None:
+        """Hand what was recorded in steps n0 .. net.step - 1 to the records."""
+        net = self.net
+        count = int(self.spk_count[0])
+        steps, idx = self.spk_step[:count], self.spk_idx[:count]
+        for r in net._spike_records:
+            sel = np.isin(idx, r.neurons + r.group.start, kind="table") if count else idx == 0
+            r._append(steps[sel], idx[sel] - r.group.start)
+            r.t_stop = net.t
+        for m, r in enumerate(net._state_records):
+            rows = int(self.mon_rows[m])
+            width = int(self.mon_ptr[m + 1] - self.mon_ptr[m])
+            base = int(self.mon_base[m])
+            first = -(-n0 // r.every) * r.every
+            r._append(
+                first + r.every * np.arange(rows, dtype=np.int64),
+                self.mon_out[base : base + rows * width].reshape(rows, width),
+            )
+        n_done = net.step - n0
+        for q, r in enumerate(net._rate_records):
+            r._append(n0 + np.arange(n_done, dtype=np.int64), self.rate_out[q, :n_done])
+
+
+def check_memory(recs, sizes, rate_bytes) -> None:
+    import psutil
+
+    available = psutil.virtual_memory().available
+    total = 8 * sum(sizes) + rate_bytes
+    if total > 0.8 * available:
+        big = max(range(len(sizes)), key=sizes.__getitem__) if sizes else None
+        what = (
+            f"record_state({recs[big].group.name!r}, {recs[big].var!r}) needs "
+            f"{8 * sizes[big] / 2**30:.2f} GiB"
+            if big is not None
+            else f"population rates need {rate_bytes / 2**30:.2f} GiB"
+        )
+        raise MemoryError(
+            f"this run's recordings need {total / 2**30:.2f} GiB but only "
+            f"{available / 2**30:.2f} GiB of memory is available ({what}); record fewer "
+            "neurons, sample less often (every=...), or run in shorter pieces"
+        )
+
+
+@contextmanager
+def sigint_flag():
+    """Turn Ctrl+C into a flag checked between chunks (main thread only)."""
+    flag = threading.Event()
+    if threading.current_thread() is not threading.main_thread():
+        yield flag
+        return
+    previous = signal.getsignal(signal.SIGINT)
+
+    def handler(signum, frame):
+        if flag.is_set():  # a second Ctrl+C: stop at once
+            signal.signal(signal.SIGINT, previous)
+            raise KeyboardInterrupt
+        flag.set()
+
+    signal.signal(signal.SIGINT, handler)
+    try:
+        yield flag
+    finally:
+        signal.signal(signal.SIGINT, previous)
