@@ -12,7 +12,7 @@ from spiker import _validate as check
 from spiker.distributions import draw
 from spiker.groups import Group, PoissonSource, Population, SpikeSource
 from spiker.inputs import BoundCurrent, Noise, Step, TimedArray
-from spiker.kernels import METHOD_CODES, STATUS_DIVERGED
+from spiker.kernels import METHOD_CODES, RECOVERY_CODES, STATUS_DIVERGED
 from spiker.monitors import STATE_VARIABLES, RateRecord, SpikeRecord, StateRecord
 from spiker.neurons import Izhikevich
 from spiker.runtime import RunBuffers, sigint_flag
@@ -66,6 +66,7 @@ class Network:
         self._k0 = np.zeros(n0)
         self._method = np.zeros(n0, np.int8)
         self._substeps = np.zeros(n0, np.int32)
+        self._recovery = np.zeros(n0, np.int8)
         self._strict = np.zeros(n0, np.bool_)
         self._I_const = np.zeros(n0)
         # pending synaptic input, ring[buffer, step % L, target]; persists across runs
@@ -104,6 +105,9 @@ class Network:
         self._method = np.concatenate([self._method, values.get("method", np.full(n, -1, np.int8))])
         self._substeps = np.concatenate([self._substeps, np.full(n, values.get("substeps", 1))])
         self._substeps = self._substeps.astype(np.int32)
+        self._recovery = np.concatenate(
+            [self._recovery, np.full(n, values.get("recovery", 0), np.int8)]
+        )
         self._strict = np.concatenate([self._strict, np.full(n, values.get("strict", False))])
         self._compiled = None
         return start
@@ -152,6 +156,7 @@ class Network:
             u=u.copy(),
             method=np.full(n, METHOD_CODES[model.method], np.int8),
             substeps=model.substeps if model.method == "izhikevich" else 1,
+            recovery=RECOVERY_CODES[model.recovery],
             strict=model.threshold == ">",
             **params,
         )

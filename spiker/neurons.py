@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from spiker import _validate as check
-from spiker.kernels import METHOD_CODES
+from spiker.kernels import METHOD_CODES, RECOVERY_CODES
 
 #: The 2003 classes (Izhikevich 2003, figure 2): name -> (a, b, c, d).
 PRESETS_2003: dict[str, tuple[float, float, float, float]] = {
@@ -54,6 +54,9 @@ class Izhikevich:
         Sub-steps of v per step for ``method="izhikevich"``.
     threshold : {">=", ">"}
         ``">="`` (Brian2, NEST, net.m) or ``">"`` (the 2004 figure's code: ``V > 30``).
+    recovery : {"standard", "accommodation"}
+        ``"standard"``: u' = a (b v - u). ``"accommodation"``: u' = a b (v + 65), the 2004
+        figure's feature R (published method only).
     coefficients : (k2, k1, k0), default (0.04, 5.0, 140.0)
         The quadratic ``k2 v^2 + k1 v + k0``; the 2004 figure uses (0.04, 4.1, 108) twice.
     """
@@ -66,6 +69,7 @@ class Izhikevich:
     method: str = "euler"
     substeps: int = 2
     threshold: str = ">="
+    recovery: str = "standard"
     coefficients: tuple[float, float, float] = (0.04, 5.0, 140.0)
 
     def __post_init__(self) -> None:
@@ -74,6 +78,12 @@ class Izhikevich:
         check.choice("method", self.method, METHOD_CODES)
         check.positive_int("substeps", self.substeps)
         check.choice("threshold", self.threshold, {">=", ">"})
+        check.choice("recovery", self.recovery, RECOVERY_CODES)
+        if self.recovery != "standard" and self.method != "izhikevich":
+            raise ValueError(
+                f"recovery={self.recovery!r} is available with method='izhikevich' only; "
+                f"got method={self.method!r}"
+            )
         if len(self.coefficients) != 3:
             raise ValueError(f"coefficients must be (k2, k1, k0); got {self.coefficients!r}")
         for name, value in zip(("k2", "k1", "k0"), self.coefficients, strict=True):

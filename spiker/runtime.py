@@ -96,6 +96,7 @@ class RunBuffers:
                 net._k0,
                 net._method,
                 net._substeps,
+                net._recovery,
                 net._strict,
                 net._I_const,
                 I_var,

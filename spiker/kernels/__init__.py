@@ -12,6 +12,7 @@ from spiker.kernels.neurons import (
     METHOD_IZHIKEVICH,
     METHOD_NONE,
     METHOD_RK4,
+    RECOVERY_CODES,
 )
 
 __all__ = [
@@ -20,6 +21,7 @@ __all__ = [
     "METHOD_IZHIKEVICH",
     "METHOD_NONE",
     "METHOD_RK4",
+    "RECOVERY_CODES",
     "STATUS_DIVERGED",
     "STATUS_OK",
     "STATUS_SPIKES_FULL",

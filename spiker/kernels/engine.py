@@ -50,6 +50,7 @@ def run_steps(
     k0,
     method,
     substeps,
+    recovery,
     strict,
     # external input
     I_const,
@@ -141,7 +142,7 @@ def run_steps(
                 vn, un = step_euler(v[i], u[i], cur, a[i], b[i], k2[i], k1[i], k0[i], dt)
             elif m_i == METHOD_IZHIKEVICH:
                 vn, un = step_izhikevich(
-                    v[i], u[i], cur, a[i], b[i], k2[i], k1[i], k0[i], dt, substeps[i]
+                    v[i], u[i], cur, a[i], b[i], k2[i], k1[i], k0[i], dt, substeps[i], recovery[i]
                 )
             else:
                 vn, un = step_rk4(v[i], u[i], cur, a[i], b[i], k2[i], k1[i], k0[i], dt)

@@ -23,6 +23,10 @@ METHOD_RK4 = 2
 
 METHOD_CODES = {"euler": METHOD_EULER, "izhikevich": METHOD_IZHIKEVICH, "rk4": METHOD_RK4}
 
+RECOVERY_STANDARD = 0  # u' = a (b v - u)
+RECOVERY_ACCOMMODATION = 1  # u' = a b (v + 65): Izhikevich 2004, figure 1, feature R
+RECOVERY_CODES = {"standard": RECOVERY_STANDARD, "accommodation": RECOVERY_ACCOMMODATION}
+
 
 @njit(cache=True, inline="always")
 def step_euler(v, u, I, a, b, k2, k1, k0, dt):
@@ -37,17 +41,22 @@ def step_euler(v, u, I, a, b, k2, k1, k0, dt):
 
 
 @njit(cache=True, inline="always")
-def step_izhikevich(v, u, I, a, b, k2, k1, k0, dt, substeps):
+def step_izhikevich(v, u, I, a, b, k2, k1, k0, dt, substeps, recovery):
     """The published scheme (net.m, spnet, the 2004 figure): v in ``substeps`` Euler sub-steps of
     ``h = dt/substeps``, then u in one step from the new v.
 
     Order as MATLAB evaluates net.m's ``v=v+0.5*(0.04*v.^2+5*v+140-u+I)``:
-    ``v = v + h*((((k2*(v*v)) + k1*v) + k0 - u) + I)``; then ``u = u + (dt*a)*(b*v - u)``.
+    ``v = v + h*((((k2*(v*v)) + k1*v) + k0 - u) + I)``; then ``u = u + (dt*a)*(b*v - u)``, or
+    with ``recovery == RECOVERY_ACCOMMODATION`` the 2004 figure's feature R,
+    ``u = u + ((dt*a)*b)*(v + 65)``.
     """
     h = dt / substeps
     for _ in range(substeps):
         v = v + h * (((((k2 * (v * v)) + k1 * v) + k0) - u) + I)
-    u = u + (dt * a) * (b * v - u)
+    if recovery == RECOVERY_ACCOMMODATION:
+        u = u + ((dt * a) * b) * (v + 65.0)
+    else:
+        u = u + (dt * a) * (b * v - u)
     return v, u
 
 

@@ -22,7 +22,7 @@ def _euler(v, u, I, a, b, k2, k1, k0, dt):
     return v + dt * ((k0 + ((I + k2 * (v * v)) + k1 * v)) - u), u + dt * (a * (b * v - u))
 
 
-def _izhikevich(v, u, I, a, b, k2, k1, k0, dt, substeps):
+def _izhikevich(v, u, I, a, b, k2, k1, k0, dt, substeps, recovery):
     out_v = v.copy()
     for s in np.unique(substeps):
         m = substeps == s
@@ -31,7 +31,9 @@ def _izhikevich(v, u, I, a, b, k2, k1, k0, dt, substeps):
         for _ in range(int(s)):
             vv = vv + h * (((((k2[m] * (vv * vv)) + k1[m] * vv) + k0[m]) - uu) + I[m])
         out_v[m] = vv
-    return out_v, u + (dt * a) * (b * out_v - u)
+    standard = u + (dt * a) * (b * out_v - u)
+    accommodation = u + ((dt * a) * b) * (out_v + 65.0)
+    return out_v, np.where(recovery == 1, accommodation, standard)
 
 
 def _rk4(v, u, I, a, b, k2, k1, k0, dt):
@@ -93,7 +95,7 @@ def simulate(net, n_steps: int, record_v: list[int] | None = None):
         m = method == METHOD_IZHIKEVICH
         if m.any():
             vn[m], un[m] = _izhikevich(
-                v[m], u[m], I[m], a[m], b[m], k2[m], k1[m], k0[m], dt, substeps[m]
+                v[m], u[m], I[m], a[m], b[m], k2[m], k1[m], k0[m], dt, substeps[m], net._recovery[m]
             )
         v, u = vn, un
         fired = np.flatnonzero(is_neuron & ((v > v_peak) | ((v == v_peak) & ~strict)))

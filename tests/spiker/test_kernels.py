@@ -36,10 +36,29 @@ def build_mixed(seed: int, dt: float = 0.5):
     times = np.sort(rng.uniform(0, 400, 60))
     src = net.add_spike_source(times, rng.integers(0, 10, 60), n=10, name="src")
     poi = net.add_poisson(15, rate_hz=40.0, name="poisson")
+    # the 2004 figure's variants: one sub-step, strict threshold, 4.1 v + 108, accommodation
+    acc = net.add_neurons(
+        n,
+        sp.Izhikevich(
+            a=0.02,
+            b=1.0,
+            c=-55,
+            d=4,
+            method="izhikevich",
+            substeps=1,
+            threshold=">",
+            recovery="accommodation",
+            coefficients=(0.04, 4.1, 108.0),
+        ),
+        "accommodation",
+        u0=-16.0,
+    )
 
     def dyadic(lo, hi):
         return lambda r, size: r.integers(lo, hi, size) / 8.0
 
+    net.connect(src, acc, weight=dyadic(0, 80), delay=1.0, synapse="pulse")
+    net.add_current(acc, sp.inputs.Step(2.0, start=100.0))
     for pre in (src, poi, eu, iz, rk):
         for post, kind, tau in ((eu, "jump", None), (iz, "pulse", None), (rk, "exponential", 5.0)):
             net.connect(
