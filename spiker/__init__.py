@@ -11,9 +11,10 @@
 from spiker import connect, inputs
 from spiker.distributions import Normal, Uniform
 from spiker.groups import PoissonSource, Population, SpikeSource
-from spiker.monitors import RateRecord, SpikeRecord, StateRecord
+from spiker.monitors import RateRecord, SpikeRecord, StateRecord, WeightRecord
 from spiker.network import ConvergenceWarning, Network
 from spiker.neurons import PRESETS_2003, Izhikevich
+from spiker.plasticity import STDP, SpnetUpdate
 from spiker.synapses import Projection
 
 __version__ = "0.1.0"
@@ -39,9 +40,12 @@ __all__ = [
     "Projection",
     "RateRecord",
     "SpikeRecord",
+    "STDP",
     "SpikeSource",
+    "SpnetUpdate",
     "StateRecord",
     "Uniform",
+    "WeightRecord",
     "connect",
     "inputs",
     "models",

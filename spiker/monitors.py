@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 STATE_VARIABLES = {"v": 0, "u": 1, "I": 2, "I_syn": 3}
+_WEIGHT = 4  # kernel code of a plastic weight
 
 
 class SpikeRecord:
@@ -133,6 +134,19 @@ class StateRecord:
 
     def __repr__(self) -> str:
         return f"StateRecord({self.group.name!r}, {self.var!r}, {self.values.shape})"
+
+
+class WeightRecord(StateRecord):
+    """Samples of the weights of chosen synapses of a plastic projection, created by
+    :meth:`Network.record_weights`: ``.values`` (len(synapses), n_samples), ``.t`` (ms)."""
+
+    def __init__(self, projection, synapses: np.ndarray, every: int, dt: float):
+        super().__init__(projection.post, "w", synapses, every, dt)
+        self.projection = projection
+        self.synapses = synapses
+
+    def __repr__(self) -> str:
+        return f"WeightRecord({self.projection.name!r}, {self.values.shape})"
 
 
 class RateRecord:

@@ -9,16 +9,16 @@ import warnings
 import numpy as np
 
 from spiker import _validate as check
+from spiker.compile import compile_network, gather_plastic, scatter_plastic
 from spiker.distributions import draw
 from spiker.groups import Group, PoissonSource, Population, SpikeSource
 from spiker.inputs import BoundCurrent, Noise, Step, TimedArray
 from spiker.kernels import METHOD_CODES, RECOVERY_CODES, STATUS_DIVERGED
-from spiker.monitors import STATE_VARIABLES, RateRecord, SpikeRecord, StateRecord
+from spiker.monitors import STATE_VARIABLES, RateRecord, SpikeRecord, StateRecord, WeightRecord
 from spiker.neurons import Izhikevich
+from spiker.plasticity import STDP
 from spiker.runtime import RunBuffers, sigint_flag
 from spiker.synapses import KINDS, Projection
-
-_BUF_FOR_KIND = {"pulse": 0, "jump": 1}
 
 
 class ConvergenceWarning(UserWarning):
@@ -71,6 +71,8 @@ class Network:
         self._I_const = np.zeros(n0)
         # pending synaptic input, ring[buffer, step % L, target]; persists across runs
         self._ring = np.zeros((2, 2, n0))
+        self._hist = np.zeros((1, 1), np.int64)  # units that spiked in the last steps
+        self._hist_n = np.zeros(1, np.int64)
         self._channels: list[float] = []  # tau_syn (ms) of each exponential channel
         self._I_syn = np.zeros((0, n0))
         self._compiled: dict | None = None
@@ -246,6 +248,7 @@ class Network:
         delay=None,
         synapse: str = "jump",
         tau_syn: float = 5.0,
+        plasticity: STDP | None = None,
         name: str | None = None,
     ) -> Projection:
         """Connect ``pre`` to ``post`` with weighted, delayed synapses.
@@ -265,10 +268,15 @@ class Network:
             How an arriving spike acts on its target (see :mod:`spiker.synapses`).
         tau_syn : float
             Decay time constant in ms of the ``"exponential"`` kind.
+        plasticity : sp.STDP, optional
+            Makes the weights plastic (see :mod:`spiker.plasticity`); they stay readable and
+            writable in ``Projection.weight`` between runs.
         """
         pre = self._own("pre", pre)
         post = self._own("post", post)
         check.choice("synapse", synapse, KINDS)
+        if plasticity is not None and not isinstance(plasticity, STDP):
+            raise TypeError(f"plasticity must be None or an sp.STDP; got {plasticity!r}")
         tau = check.finite_float("tau_syn", tau_syn, positive=True)
         if (i is None) != (j is None):
             raise ValueError("give both i and j (explicit pairs), or neither")
@@ -309,6 +317,7 @@ class Network:
             synapse,
             tau if synapse == "exponential" else None,
             name,
+            plasticity,
         )
         self.projections.append(proj)
         self._compiled = None
@@ -358,60 +367,38 @@ class Network:
         self._state_records.append(rec)
         return rec
 
+    def record_weights(self, projection: Projection, synapses=None, every_ms: float = 1.0):
+        """Sample the weights of a plastic projection's ``synapses`` (indices into its arrays;
+        default all) every ``every_ms`` ms, at the start of the step (before its plasticity).
+
+        Returns a :class:`spiker.monitors.WeightRecord`; ``.values`` has shape
+        (len(synapses), n_samples).
+        """
+        if not isinstance(projection, Projection) or projection not in self.projections:
+            raise ValueError(f"projection must be a projection of this network; got {projection!r}")
+        if projection.plasticity is None:
+            raise ValueError(
+                f"projection {projection.name!r} is not plastic: its weights are fixed"
+            )
+        from spiker.inputs import _steps_of
+
+        every = _steps_of("every_ms", check.finite_float("every_ms", every_ms), self.dt)
+        idx = (np.arange(projection.n, dtype=np.int64) if synapses is None
+               else check.index_array("synapses", synapses, projection.n))  # fmt: skip
+        rec = WeightRecord(projection, idx, every, self.dt)
+        self._state_records.append(rec)
+        return rec
+
     def record_rate(self, group: Group) -> RateRecord:
         """Record the number of spikes of ``group`` in every step (population rate)."""
         rec = RateRecord(self._own("group", group), self.dt)
         self._rate_records.append(rec)
         return rec
 
-    # ---------------------------------------------------------------- compile
     def _compile(self) -> dict:
-        """Flatten all projections into one CSR by presynaptic global index (cached)."""
-        if self._compiled is not None:
-            return self._compiled
-        N = self.n
-        taus = sorted({p.tau_syn for p in self.projections if p.kind == "exponential"})
-        pre, post, delay, buf = [], [], [], []
-        for p in self.projections:
-            pre.append(p.i.astype(np.int64) + p.pre.start)
-            post.append(p.j.astype(np.int64) + p.post.start)
-            delay.append(p.delay_steps)
-            b = 2 + taus.index(p.tau_syn) if p.kind == "exponential" else _BUF_FOR_KIND[p.kind]
-            buf.append(np.full(p.n, b, np.int32))
-        cat = lambda xs, dt: np.concatenate(xs) if xs else np.zeros(0, dt)  # noqa: E731
-        pre, post = cat(pre, np.int64), cat(post, np.int64)
-        delay, buf = cat(delay, np.int32), cat(buf, np.int32)
-        order = np.lexsort((post, pre))
-        ptr = np.zeros(N + 1, np.int64)
-        np.cumsum(np.bincount(pre, minlength=N), out=ptr[1:])
-        L = int(delay.max()) + 1 if delay.size else 2
-        self._resize_state(N, taus, max(L, 2))
-        self._compiled = {
-            "order": order,
-            "ptr": ptr,
-            "post": post[order].astype(np.int32),
-            "delay": delay[order],
-            "buf": buf[order],
-            "decay": np.array([math.exp(-self.dt / tau) for tau in taus]),
-        }
+        if self._compiled is None:
+            self._compiled = compile_network(self)
         return self._compiled
-
-    def _resize_state(self, N: int, taus: list[float], L: int) -> None:
-        """Resize the ring buffer and synaptic currents, keeping input already in flight."""
-        old_ring, old_L = self._ring, self._ring.shape[1]
-        n_buf = 2 + len(taus)
-        ring = np.zeros((n_buf, L, N))
-        I_syn = np.zeros((len(taus), N))
-        n_old = old_ring.shape[2]
-        for ch_old, tau in enumerate(self._channels):
-            ch = taus.index(tau)
-            I_syn[ch, :n_old] = self._I_syn[ch_old]
-        buf_map = [0, 1] + [2 + taus.index(tau) for tau in self._channels]
-        for k in range(1, old_L):  # future steps step+1 .. step+old_L-1 are pending
-            s = self.step + k
-            for b_old, b_new in enumerate(buf_map):
-                ring[b_new, s % L, :n_old] = old_ring[b_old, s % old_L]
-        self._ring, self._I_syn, self._channels = ring, I_syn, list(taus)
 
     # -------------------------------------------------------------------- run
     def run(self, duration: float, progress: bool | None = None) -> None:
@@ -460,9 +447,10 @@ class Network:
         if n_total == 0:
             return
         comp = self._compile()
-        w = np.concatenate([p.weight for p in self.projections] or [np.zeros(0)])
+        w = np.concatenate([p.weight for p in comp["static"]] or [np.zeros(0)])
         syn_w = w[comp["order"]]
-        runtime = RunBuffers(self, n_total)
+        plastic = gather_plastic(comp)
+        runtime = RunBuffers(self, n_total, comp)
         from tqdm.auto import tqdm
 
         bar = tqdm(
@@ -482,7 +470,7 @@ class Network:
                 while done < n_total:
                     k = min(chunk, n_total - done)
                     tic = time.perf_counter()
-                    status = runtime.advance(self.step, k, syn_w, comp)
+                    status = runtime.advance(self.step, k, syn_w, comp, plastic)
                     elapsed = time.perf_counter() - tic
                     advanced = self.step - n0 - done
                     done += advanced
@@ -498,6 +486,7 @@ class Network:
         finally:
             bar.close()
             runtime.finish(n0)
+            scatter_plastic(comp, plastic)
         if runtime.info[0] == STATUS_DIVERGED:
             i, n = int(runtime.info[1]), int(runtime.info[2])
             g = next(g for g in self.groups if g.start <= i < g.stop)

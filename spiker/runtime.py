@@ -13,7 +13,7 @@ import numpy as np
 
 from spiker.groups import PoissonSource, SpikeSource
 from spiker.kernels import STATUS_DIVERGED, STATUS_SPIKES_FULL, run_steps
-from spiker.monitors import STATE_VARIABLES
+from spiker.monitors import _WEIGHT, STATE_VARIABLES
 
 _VAR_BUDGET = 2_000_000  # float64 entries of the per-chunk time-varying current (16 MB)
 
@@ -21,7 +21,7 @@ _VAR_BUDGET = 2_000_000  # float64 entries of the per-chunk time-varying current
 class RunBuffers:
     """Preallocated outputs and per-chunk inputs of one run; appends to the records at the end."""
 
-    def __init__(self, net, n_total: int):
+    def __init__(self, net, n_total: int, comp: dict):
         self.net = net
         N = net.n
         n0 = net.step
@@ -36,12 +36,20 @@ class RunBuffers:
         sizes = [rows * w for rows, w in zip(self.rows, widths, strict=True)]
         rate_bytes = 4 * n_total * len(net._rate_records)
         check_memory(recs, sizes, rate_bytes)
-        self.mon_var = np.array([STATE_VARIABLES[r.var] for r in recs], np.int64)
+        self.mon_var = np.array(
+            [_WEIGHT if r.var == "w" else STATE_VARIABLES[r.var] for r in recs], np.int64
+        )
         self.mon_every = np.array([r.every for r in recs], np.int64)
         self.mon_base = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)[:-1]
         self.mon_ptr = np.concatenate([[0], np.cumsum(widths)]).astype(np.int64)
         self.mon_idx = np.concatenate(
-            [r.neurons + r.group.start for r in recs] or [np.zeros(0, np.int64)]
+            [
+                comp["p_of"][id(r.projection)][r.synapses]
+                if r.var == "w"
+                else r.neurons + r.group.start
+                for r in recs
+            ]
+            or [np.zeros(0, np.int64)]
         ).astype(np.int64)
         self.mon_out = np.empty(int(sum(sizes)))
         self.mon_rows = np.zeros(len(recs), np.int64)
@@ -64,7 +72,7 @@ class RunBuffers:
         net._max_chunk = min(net._max_chunk, var_rows) if net._currents else net._max_chunk
         self.I_var = np.zeros((var_rows if net._currents else 0, N))
 
-    def advance(self, n_start: int, k: int, syn_w: np.ndarray, comp: dict) -> int:
+    def advance(self, n_start: int, k: int, syn_w: np.ndarray, comp: dict, ps: dict) -> int:
         """Run steps n_start .. n_start + k - 1 (growing the spike buffer as needed)."""
         net = self.net
         I_var = self.I_var[:k] if self.I_var.shape[0] else self.I_var
@@ -111,6 +119,23 @@ class RunBuffers:
                 net._ring,
                 net._I_syn,
                 comp["decay"],
+                net._hist,
+                net._hist_n,
+                comp["pptr"],
+                comp["ppost"],
+                comp["pdelay"],
+                comp["pbuf"],
+                comp["prule"],
+                ps["w"],
+                ps["x"],
+                ps["xl"],
+                ps["y"],
+                ps["yl"],
+                ps["sd"],
+                comp["qptr"],
+                comp["qidx"],
+                comp["rf"],
+                comp["ri"],
                 self.mask,
                 self.spk_step,
                 self.spk_idx,

@@ -37,9 +37,10 @@ class Projection:
         ``"jump"``, ``"pulse"`` or ``"exponential"``.
     tau_syn : float or None
         Decay time constant (ms) of the ``"exponential"`` kind.
+    plasticity : STDP or None
     """
 
-    def __init__(self, pre, post, i, j, weight, delay_steps, dt, kind, tau_syn, name):
+    def __init__(self, pre, post, i, j, weight, delay_steps, dt, kind, tau_syn, name, plasticity):
         self.pre = pre
         self.post = post
         self.i = np.ascontiguousarray(i, dtype=np.int32)
@@ -50,6 +51,15 @@ class Projection:
         self.kind = kind
         self.tau_syn = tau_syn
         self.name = name
+        self.plasticity = plasticity
+        # event-driven STDP state per synapse (traces, their last update step, deferred change)
+        self._plastic = None
+        if plasticity is not None:
+            n = self.i.shape[0]
+            self._plastic = {
+                "x": np.zeros(n), "xl": np.zeros(n, np.int64), "y": np.zeros(n),
+                "yl": np.zeros(n, np.int64), "sd": np.zeros(n),
+            }  # fmt: skip
 
     @property
     def n(self) -> int:

@@ -21,6 +21,7 @@ from spiker.kernels.neurons import (
     step_izhikevich,
     step_rk4,
 )
+from spiker.kernels.plasticity import stdp_apply_deferred, stdp_post_spikes, stdp_pre_arrivals
 
 STATUS_OK = 0
 STATUS_SPIKES_FULL = 1  # the spike buffer cannot take another step's spikes: grow it and call again
@@ -67,6 +68,24 @@ def run_steps(
     ring,
     I_syn,
     syn_decay,
+    # plastic synapses (see kernels/plasticity.py) and the spike history they read
+    hist,
+    hist_n,
+    pptr,
+    ppost,
+    pdelay,
+    pbuf,
+    prule,
+    pw,
+    px,
+    pxl,
+    py,
+    pyl,
+    psd,
+    qptr,
+    qidx,
+    rf,
+    ri,
     # spike recording
     spike_mask,
     spk_step,
@@ -107,6 +126,8 @@ def run_steps(
         if spike_mask[i]:
             n_maskd += 1
     has_var = I_var.shape[0] > 0
+    plastic = pw.shape[0] > 0
+    H = hist.shape[0]
     # first external event at or after n_start
     p = np.searchsorted(ext_step, n_start)
     info[0] = STATUS_OK
@@ -116,14 +137,25 @@ def run_steps(
             info[0] = STATUS_SPIKES_FULL
             return k
         slot = n % L
-        # 1. record v, u at the start of the step (time n*dt)
+        # 1. record v, u (and plastic weights) at the start of the step (time n*dt)
         for m in range(n_mon):
-            if n % mon_every[m] == 0 and mon_var[m] <= 1:
+            if n % mon_every[m] == 0 and (mon_var[m] <= 1 or mon_var[m] == 4):
                 width = mon_ptr[m + 1] - mon_ptr[m]
                 base = mon_base[m] + mon_rows[m] * width
                 for q in range(width):
                     j = mon_idx[mon_ptr[m] + q]
-                    mon_out[base + q] = v[j] if mon_var[m] == 0 else u[j]
+                    if mon_var[m] == 0:
+                        mon_out[base + q] = v[j]
+                    elif mon_var[m] == 1:
+                        mon_out[base + q] = u[j]
+                    else:
+                        mon_out[base + q] = pw[j]
+        # plastic synapses deliver at arrival, with the weight they have now, and depress
+        if plastic:
+            stdp_pre_arrivals(
+                n, dt, hist, hist_n, pptr, ppost, pdelay, pbuf, prule, pw, px, pxl, py, pyl, psd,
+                rf, ri, ring,
+            )  # fmt: skip
         # 2.-4. input current, integration, threshold
         n_fired = 0
         row = n - n_start + var_row0
@@ -170,7 +202,7 @@ def run_steps(
                 I_syn[ch, i] *= f
         # record the current of this step, and the synaptic current after its decay
         for m in range(n_mon):
-            if n % mon_every[m] == 0 and mon_var[m] >= 2:
+            if n % mon_every[m] == 0 and (mon_var[m] == 2 or mon_var[m] == 3):
                 width = mon_ptr[m + 1] - mon_ptr[m]
                 base = mon_base[m] + mon_rows[m] * width
                 for q in range(width):
@@ -213,4 +245,14 @@ def run_steps(
                     rate_out[r, rate_col0 + k] += 1
             for s in range(syn_ptr[i], syn_ptr[i + 1]):
                 ring[syn_buf[s], (n + syn_delay[s]) % L, syn_post[s]] += syn_w[s]
+        # 9. plasticity: potentiation at postsynaptic spikes, deferred updates, spike history
+        if plastic:
+            stdp_post_spikes(
+                n, dt, fired, n_fired, qptr, qidx, prule, pw, px, pxl, py, pyl, psd, rf, ri
+            )
+            stdp_apply_deferred(n, prule, pw, psd, rf, ri)
+            h = n % H
+            for q in range(n_fired):
+                hist[h, q] = fired[q]
+            hist_n[h] = n_fired
     return n_steps

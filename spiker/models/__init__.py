@@ -5,7 +5,15 @@
 
 from spiker.models.base import Model
 from spiker.models.izhikevich2003 import izhikevich2003
+from spiker.models.izhikevich2004 import FEATURES_2004, feature_current, izhikevich2004
 
-MODELS = {"izhikevich2003": izhikevich2003}
+MODELS = {"izhikevich2003": izhikevich2003, "izhikevich2004": izhikevich2004}
 
-__all__ = ["MODELS", "Model", "izhikevich2003"]
+__all__ = [
+    "FEATURES_2004",
+    "MODELS",
+    "Model",
+    "feature_current",
+    "izhikevich2003",
+    "izhikevich2004",
+]

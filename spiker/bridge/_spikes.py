@@ -1,0 +1,161 @@
+"""Spikes: spike events on integer steps, the currency of :mod:`spiker.bridge`."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from spiker import _validate as check
+
+
+def to_steps(name: str, value_ms: float, dt: float, minimum: int = 0) -> int:
+    """``value_ms / dt`` as an int, which must be whole (to 1e-9 relative) and >= ``minimum``."""
+    value = check.finite_float(name, value_ms)
+    steps = round(value / dt)
+    if not math.isclose(steps * dt, value, rel_tol=1e-9, abs_tol=1e-9):
+        raise ValueError(f"{name} must be a whole number of steps of dt = {dt} ms; got {value} ms")
+    if steps < minimum:
+        raise ValueError(f"{name} must be >= {minimum * dt} ms ({minimum} steps); got {value} ms")
+    return steps
+
+
+class Spikes:
+    """Spike events of ``n`` units on a time grid of step ``dt``: unit ``i[k]`` at ``steps[k]``.
+
+    The same fields as :class:`spiker.SpikeRecord`, without a network: encoders return it,
+    :func:`spiker.bridge.load_npz` reads it back, and every function of :mod:`spiker.bridge` takes
+    either.
+
+    Parameters
+    ----------
+    steps : int array (count,)
+        Step of each spike; its time is ``steps * dt`` ms.
+    i : int array (count,)
+        Unit of each spike, in ``0 .. n - 1``.
+    n : int
+        Number of units.
+    dt : float
+        Step, ms (> 0).
+    t_start, t_stop : float
+        Observed time window in ms, whole steps; ``t_stop`` defaults to one step after the last
+        spike (``t_start`` if there is none).
+    name : str
+        Label (the group name for records).
+    neurons : int array or None
+        Units that were observed (sorted); default all ``n``.
+
+    Attributes
+    ----------
+    steps : int64 array (count,)
+    i : int32 array (count,)
+    t : float64 array (count,)
+        Spike times, ms.
+    """
+
+    def __init__(
+        self,
+        steps,
+        i,
+        n: int,
+        dt: float,
+        t_start: float = 0.0,
+        t_stop: float | None = None,
+        name: str = "spikes",
+        neurons=None,
+    ) -> None:
+        self.n = check.positive_int("n", n)
+        self.dt = check.finite_float("dt", dt, positive=True)
+        steps = np.asarray(steps)
+        if steps.ndim != 1 or (steps.size and not np.issubdtype(steps.dtype, np.integer)):
+            raise TypeError(f"steps must be a 1-d integer array; got {steps.dtype} {steps.shape}")
+        self.steps = steps.astype(np.int64)
+        self.i = check.index_array("i", i, self.n).astype(np.int32)
+        if self.i.shape != self.steps.shape:
+            raise ValueError(
+                f"steps and i must have equal lengths; got {self.steps.shape[0]} and "
+                f"{self.i.shape[0]}"
+            )
+        s0 = to_steps("t_start", t_start, self.dt, minimum=-(2**62))
+        if t_stop is None:
+            s1 = max(s0, int(self.steps.max()) + 1) if self.steps.size else s0
+        else:
+            s1 = to_steps("t_stop", t_stop, self.dt, minimum=s0)
+        self.t_start, self.t_stop = s0 * self.dt, s1 * self.dt
+        if not isinstance(name, str):
+            raise TypeError(f"name must be a string; got {name!r}")
+        self.name = name
+        if neurons is None:
+            self.neurons = np.arange(self.n, dtype=np.int64)
+        else:
+            self.neurons = np.unique(check.index_array("neurons", neurons, self.n))
+
+    @classmethod
+    def from_record(cls, record) -> Spikes:
+        """A copy of a :class:`spiker.SpikeRecord` (or of another Spikes)."""
+        if isinstance(record, Spikes):
+            return record
+        group = record.group
+        return cls(
+            record.steps,
+            record.i,
+            group.n,
+            record.dt,
+            record.t_start,
+            record.t_stop,
+            group.name,
+            record.neurons,
+        )
+
+    @property
+    def t(self) -> np.ndarray:
+        """Spike times, ms, shape (count,)."""
+        return self.steps * self.dt
+
+    @property
+    def count(self) -> int:
+        """Number of spikes."""
+        return int(self.steps.shape[0])
+
+    def counts(self) -> np.ndarray:
+        """Spikes per unit, int64 array of shape (n,)."""
+        return np.bincount(self.i, minlength=self.n).astype(np.int64)
+
+    def trains(self) -> list[np.ndarray]:
+        """Spike times (ms) per unit: a list of ``n`` sorted arrays."""
+        order = np.lexsort((self.steps, self.i))
+        split = np.cumsum(np.bincount(self.i, minlength=self.n))[:-1]
+        return np.split(self.t[order], split)
+
+    def add_to(self, net, name: str | None = None):
+        """Add these spikes to ``net`` as a spike source, ready for :meth:`Network.connect`.
+
+        Calls ``net.add_spike_source(self.t, self.i, n=self.n, name=name)``; ``net.dt`` must
+        equal ``self.dt`` so that no spike moves to another step. Returns the
+        :class:`spiker.SpikeSource`.
+        """
+        if not math.isclose(net.dt, self.dt, rel_tol=1e-12):
+            raise ValueError(
+                f"net.dt must equal the spikes' dt = {self.dt} ms; got {net.dt} ms (encode "
+                "with dt=net.dt)"
+            )
+        return net.add_spike_source(self.t, self.i, n=self.n, name=name)
+
+    def __repr__(self) -> str:
+        return (
+            f"Spikes({self.name!r}, n={self.n}, {self.count} spikes, "
+            f"[{self.t_start}, {self.t_stop}) ms, dt={self.dt})"
+        )
+
+
+def as_spikes(argname: str, value) -> Spikes:
+    """A :class:`Spikes` from a Spikes or a :class:`spiker.SpikeRecord`; TypeError otherwise."""
+    if isinstance(value, Spikes):
+        return value
+    from spiker.monitors import SpikeRecord
+
+    if isinstance(value, SpikeRecord):
+        return Spikes.from_record(value)
+    raise TypeError(
+        f"{argname} must be a spiker.SpikeRecord or spiker.bridge.Spikes; got {type(value)!r}"
+    )

@@ -1,0 +1,150 @@
+"""Compile a network's projections into the flat arrays the step kernel reads.
+
+Static synapses: one CSR by presynaptic global index (``ptr``, ``post``, ``delay``, ``buf``;
+weights gathered per run in ``order``). Plastic synapses: a second CSR sorted by presynaptic
+index, then delay (``pptr``, ...), plus an index by postsynaptic neuron (``qptr``, ``qidx``), and
+a table of rule parameters. The result is cached by the network until its structure changes.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from spiker.inputs import _steps_of
+
+_BUF_FOR_KIND = {"pulse": 0, "jump": 1}
+PLASTIC_STATE = ("w", "x", "xl", "y", "yl", "sd")  # per plastic synapse, see kernels/plasticity
+
+
+def _cat(xs, dtype):
+    return np.concatenate(xs).astype(dtype) if xs else np.zeros(0, dtype)
+
+
+def _csr_ptr(keys: np.ndarray, n: int) -> np.ndarray:
+    ptr = np.zeros(n + 1, np.int64)
+    np.cumsum(np.bincount(keys, minlength=n), out=ptr[1:])
+    return ptr
+
+
+def compile_network(net) -> dict:
+    """Arrays for the kernel; also resizes the network's ring buffer and spike history."""
+    N = net.n
+    taus = sorted({p.tau_syn for p in net.projections if p.kind == "exponential"})
+
+    def columns(projs):
+        pre, post, delay, buf = [], [], [], []
+        for p in projs:
+            pre.append(p.i.astype(np.int64) + p.pre.start)
+            post.append(p.j.astype(np.int64) + p.post.start)
+            delay.append(p.delay_steps)
+            b = 2 + taus.index(p.tau_syn) if p.kind == "exponential" else _BUF_FOR_KIND[p.kind]
+            buf.append(np.full(p.n, b, np.int32))
+        return (
+            _cat(pre, np.int64),
+            _cat(post, np.int64),
+            _cat(delay, np.int32),
+            _cat(buf, np.int32),
+        )
+
+    static = [p for p in net.projections if p.plasticity is None]
+    plastic = [p for p in net.projections if p.plasticity is not None]
+    pre, post, delay, buf = columns(static)
+    order = np.lexsort((post, pre))
+    comp = {
+        "static": static,
+        "order": order,
+        "ptr": _csr_ptr(pre, N),
+        "post": post[order].astype(np.int32),
+        "delay": delay[order],
+        "buf": buf[order],
+        "decay": np.array([math.exp(-net.dt / tau) for tau in taus]),
+    }
+    # plastic synapses
+    ppre, ppost, pdelay, pbuf = columns(plastic)
+    porder = np.lexsort((ppost, pdelay, ppre))
+    rules = []
+    for p in plastic:
+        if not any(p.plasticity is r for r in rules):
+            rules.append(p.plasticity)
+    prule = _cat([np.full(p.n, next(k for k, r in enumerate(rules) if r is p.plasticity))
+                  for p in plastic], np.int32)  # fmt: skip
+    rf = np.zeros((len(rules), 8))
+    ri = np.zeros((len(rules), 3), np.int64)
+    for k, r in enumerate(rules):
+        rf[k] = (r.a_plus, r.a_minus, r.tau_plus, r.tau_minus, r.w_min, r.w_max, 0.0, 0.0)
+        ri[k] = (r.pairing == "nearest", r.rule == "multiplicative", 0)
+        if r.update is not None:
+            rf[k, 6:] = (r.update.bias, r.update.decay)
+            ri[k, 2] = _steps_of("SpnetUpdate interval", r.update.interval, net.dt)
+    post_sorted = ppost[porder]
+    qidx = np.argsort(post_sorted, kind="stable").astype(np.int64)
+    # position of each projection's synapse k in the plastic order
+    inverse = np.empty_like(porder)
+    inverse[porder] = np.arange(porder.shape[0])
+    offsets = np.cumsum([0] + [p.n for p in plastic])
+    comp.update(
+        plastic=plastic,
+        porder=porder,
+        p_of={id(p): inverse[offsets[k] : offsets[k + 1]] for k, p in enumerate(plastic)},
+        pptr=_csr_ptr(ppre, N),
+        ppost=post_sorted.astype(np.int32),
+        pdelay=pdelay[porder],
+        pbuf=pbuf[porder],
+        prule=prule[porder],
+        qptr=_csr_ptr(post_sorted, N),
+        qidx=qidx,
+        rf=rf,
+        ri=ri,
+    )
+    L = max(2, int(delay.max()) + 1 if delay.size else 2, int(pdelay.max()) + 1 if plastic else 2)
+    H = int(pdelay.max()) + 1 if plastic else 1
+    resize_state(net, N, taus, L, H)
+    return comp
+
+
+def gather_plastic(comp: dict) -> dict:
+    """Per-plastic-synapse state arrays in kernel order, from the projections."""
+    porder = comp["porder"]
+    out = {}
+    for key in PLASTIC_STATE:
+        arrays = [p._plastic[key] if key != "w" else p.weight for p in comp["plastic"]]
+        dtype = np.int64 if key in ("xl", "yl") else np.float64
+        out[key] = np.ascontiguousarray(_cat(arrays, dtype)[porder])
+    return out
+
+
+def scatter_plastic(comp: dict, state: dict) -> None:
+    """Write the kernel's plastic state back into the projections."""
+    for p in comp["plastic"]:
+        where = comp["p_of"][id(p)]
+        p.weight[:] = state["w"][where]
+        for key in PLASTIC_STATE[1:]:
+            p._plastic[key][:] = state[key][where]
+
+
+def resize_state(net, N: int, taus: list[float], L: int, H: int) -> None:
+    """Resize the ring buffer, synaptic currents and spike history, keeping what is in flight."""
+    old_ring, old_L = net._ring, net._ring.shape[1]
+    ring = np.zeros((2 + len(taus), L, N))
+    I_syn = np.zeros((len(taus), N))
+    n_old = old_ring.shape[2]
+    for ch_old, tau in enumerate(net._channels):
+        I_syn[taus.index(tau), :n_old] = net._I_syn[ch_old]
+    buf_map = [0, 1] + [2 + taus.index(tau) for tau in net._channels]
+    for k in range(1, old_L):  # future steps step+1 .. step+old_L-1 are pending
+        s = net.step + k
+        for b_old, b_new in enumerate(buf_map):
+            ring[b_new, s % L, :n_old] = old_ring[b_old, s % old_L]
+    hist = np.zeros((H, max(N, 1)), np.int64)
+    hist_n = np.zeros(H, np.int64)
+    old_H = net._hist.shape[0]
+    for k in range(1, min(old_H, H)):  # spikes of the last steps, for plastic arrivals
+        s = net.step - k
+        if s >= 0:
+            cnt = net._hist_n[s % old_H]
+            hist[s % H, :cnt] = net._hist[s % old_H, :cnt]
+            hist_n[s % H] = cnt
+    net._ring, net._I_syn, net._channels = ring, I_syn, list(taus)
+    net._hist, net._hist_n = hist, hist_n

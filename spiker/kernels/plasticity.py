@@ -1,0 +1,110 @@
+"""Event-driven STDP kernels, called from the step loop (see :mod:`spiker.plasticity`).
+
+Plastic synapses are indexed p = 0..P-1, sorted by presynaptic global index, then delay
+(``pptr`` is the CSR row pointer), with a second index by postsynaptic neuron
+(``qptr``, ``qidx``). Per-synapse state: weight ``pw``, pre trace ``px`` (last updated at step
+``pxl``), post trace ``py`` (``pyl``), deferred derivative ``psd``. Rule parameters are rows of
+``rf`` (float: a_plus, a_minus, tau_plus, tau_minus, w_min, w_max, bias, decay) and ``ri``
+(int: nearest, multiplicative, interval_steps; 0 means immediate).
+"""
+
+import math
+
+from numba import njit
+
+RF_A_PLUS, RF_A_MINUS, RF_TAU_PLUS, RF_TAU_MINUS, RF_W_MIN, RF_W_MAX, RF_BIAS, RF_DECAY = range(8)
+RI_NEAREST, RI_MULTIPLICATIVE, RI_INTERVAL = range(3)
+
+
+@njit(cache=True, inline="always")
+def _change(p, dw, pw, psd, r, rf, ri):
+    if ri[r, RI_INTERVAL] > 0:
+        psd[p] += dw
+    else:
+        w = pw[p] + dw
+        pw[p] = min(max(w, rf[r, RF_W_MIN]), rf[r, RF_W_MAX])
+
+
+@njit(cache=True)
+def stdp_pre_arrivals(
+    n, dt, hist, hist_n, pptr, ppost, pdelay, pbuf, prule, pw, px, pxl, py, pyl, psd,
+    rf, ri, ring,
+):  # fmt: skip
+    """Deliver the plastic synapses' spikes that arrive at step n and apply depression.
+
+    ``hist[(n - D) % H, :hist_n[...]]`` lists the units that spiked D steps ago. Called at the
+    start of step n: the weight is read (delivered into ring slot n) before it changes.
+    """
+    H = hist.shape[0]
+    L = ring.shape[1]
+    slot = n % L
+    for D in range(1, H):
+        if n - D < 0:
+            break
+        h = (n - D) % H
+        for q in range(hist_n[h]):
+            i = hist[h, q]
+            lo, hi = pptr[i], pptr[i + 1]
+            # first synapse of i with delay >= D (delays sorted within the row)
+            while lo < hi:
+                mid = (lo + hi) // 2
+                if pdelay[mid] < D:
+                    lo = mid + 1
+                else:
+                    hi = mid
+            p = lo
+            while p < pptr[i + 1] and pdelay[p] == D:
+                r = prule[p]
+                ring[pbuf[p], slot, ppost[p]] += pw[p]
+                y = py[p] * math.exp(-((n - pyl[p]) * dt) / rf[r, RF_TAU_MINUS])
+                py[p] = y
+                pyl[p] = n
+                dw = -rf[r, RF_A_MINUS] * y
+                if ri[r, RI_MULTIPLICATIVE]:
+                    dw *= pw[p] - rf[r, RF_W_MIN]
+                _change(p, dw, pw, psd, r, rf, ri)
+                x = px[p] * math.exp(-((n - pxl[p]) * dt) / rf[r, RF_TAU_PLUS])
+                px[p] = 1.0 if ri[r, RI_NEAREST] else x + 1.0
+                pxl[p] = n
+                p += 1
+
+
+@njit(cache=True)
+def stdp_post_spikes(
+    n, dt, fired, n_fired, qptr, qidx, prule, pw, px, pxl, py, pyl, psd, rf, ri
+):  # fmt: skip
+    """Potentiation of the incoming plastic synapses of the units that spiked at step n."""
+    for f in range(n_fired):
+        j = fired[f]
+        for q in range(qptr[j], qptr[j + 1]):
+            p = qidx[q]
+            r = prule[p]
+            x = px[p] * math.exp(-((n - pxl[p]) * dt) / rf[r, RF_TAU_PLUS])
+            px[p] = x
+            pxl[p] = n
+            dw = rf[r, RF_A_PLUS] * x
+            if ri[r, RI_MULTIPLICATIVE]:
+                dw *= rf[r, RF_W_MAX] - pw[p]
+            _change(p, dw, pw, psd, r, rf, ri)
+            y = py[p] * math.exp(-((n - pyl[p]) * dt) / rf[r, RF_TAU_MINUS])
+            py[p] = 1.0 if ri[r, RI_NEAREST] else y + 1.0
+            pyl[p] = n
+
+
+@njit(cache=True)
+def stdp_apply_deferred(n, prule, pw, psd, rf, ri):
+    """At the end of step n: for rules whose interval ends here, w += bias + sd; sd *= decay;
+    clip."""
+    due = False
+    for r in range(ri.shape[0]):
+        if ri[r, RI_INTERVAL] > 0 and (n + 1) % ri[r, RI_INTERVAL] == 0:
+            due = True
+    if not due:
+        return
+    for p in range(pw.shape[0]):
+        r = prule[p]
+        interval = ri[r, RI_INTERVAL]
+        if interval > 0 and (n + 1) % interval == 0:
+            w = pw[p] + (rf[r, RF_BIAS] + psd[p])
+            psd[p] *= rf[r, RF_DECAY]
+            pw[p] = min(max(w, rf[r, RF_W_MIN]), rf[r, RF_W_MAX])
