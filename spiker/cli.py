@@ -32,7 +32,7 @@ def _run(args) -> int:
 
     from spiker.plot import raster
 
-    ax = raster(list(model.spike_records().values()))
+    ax = raster(model.spike_records())
     ax.set_title(f"{args.model}: {model.net.t:g} ms, seed {model.net.seed}")
     ax.figure.tight_layout()
     ax.figure.savefig(out, dpi=150)

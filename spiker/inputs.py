@@ -90,6 +90,23 @@ class Noise:
             check.finite_float("interval", self.interval, positive=True)
 
 
+@dataclass(frozen=True, eq=False)
+class RandomPulse:
+    """Each ``interval`` ms, ``k`` target neurons drawn uniformly (with replacement) receive
+    ``amplitude`` for that interval (spnet's thalamic input: one random neuron gets I = 20 each
+    ms). Draws come from a generator spawned from the network's seed.
+    """
+
+    amplitude: float = 20.0
+    interval: float = 1.0
+    k: int = 1
+
+    def __post_init__(self) -> None:
+        check.finite_float("amplitude", self.amplitude)
+        check.finite_float("interval", self.interval, positive=True)
+        check.positive_int("k", self.k)
+
+
 class BoundCurrent:
     """A time-varying current bound to target global indices ``cols``; holds its running state."""
 
@@ -110,6 +127,10 @@ class BoundCurrent:
                 )
             self.ratio = _steps_of("TimedArray interval", spec.interval, dt)
             self.values = spec.values
+        elif isinstance(spec, RandomPulse):
+            self.every = _steps_of("interval", spec.interval, dt)
+            self.rng = rng
+            self.held = None  # target columns of the current interval
         elif isinstance(spec, Noise):
             self.mean = check.float_array("mean", spec.mean, n)
             self.std = check.float_array("std", spec.std, n)
@@ -131,6 +152,19 @@ class BoundCurrent:
             idx = np.minimum(steps // self.ratio, spec.values.shape[0] - 1)
             vals = spec.values[idx]
             out[:, self.cols] += vals if vals.ndim == 2 else vals[:, None]
+        elif isinstance(spec, RandomPulse):
+            new = steps % self.every == 0
+            if self.held is None:
+                new[0] = True
+            n_new = int(new.sum())
+            picks = self.rng.integers(0, self.cols.shape[0], size=(n_new, spec.k), dtype=np.int64)
+            row = np.cumsum(new) - 1
+            table = np.concatenate([self.held[None, :] if self.held is not None else picks[:1],
+                                    picks])  # fmt: skip
+            chosen = self.cols[table[row + 1]]  # (k_steps, k)
+            np.add.at(out, (np.repeat(np.arange(k), spec.k), chosen.ravel()), spec.amplitude)
+            if n_new:
+                self.held = picks[-1].copy()
         else:
             new = steps % self.every == 0
             if self.held is None:

@@ -12,7 +12,7 @@ from spiker import _validate as check
 from spiker.compile import compile_network, gather_plastic, scatter_plastic
 from spiker.distributions import draw
 from spiker.groups import Group, PoissonSource, Population, SpikeSource
-from spiker.inputs import BoundCurrent, Noise, Step, TimedArray
+from spiker.inputs import BoundCurrent, Noise, RandomPulse, Step, TimedArray
 from spiker.kernels import METHOD_CODES, RECOVERY_CODES, STATUS_DIVERGED
 from spiker.monitors import STATE_VARIABLES, RateRecord, SpikeRecord, StateRecord, WeightRecord
 from spiker.neurons import Izhikevich
@@ -323,20 +323,29 @@ class Network:
         self._compiled = None
         return proj
 
-    def add_current(self, target: Population, current, neurons=None):
+    def add_current(self, target, current, neurons=None):
         """Add an input current to ``target`` (all its neurons, or the local indices ``neurons``).
 
-        ``current`` is a number, an array (one value per target neuron), or a
-        :class:`spiker.inputs.Step`, :class:`~spiker.inputs.TimedArray` or
-        :class:`~spiker.inputs.Noise`. Currents add up.
+        ``target`` is a population or a list of populations, taken as one group in that order
+        (so one :class:`~spiker.inputs.RandomPulse` can pick among all of them). ``current`` is a
+        number, an array (one value per target neuron), or a :class:`spiker.inputs.Step`,
+        :class:`~spiker.inputs.TimedArray`, :class:`~spiker.inputs.Noise` or
+        :class:`~spiker.inputs.RandomPulse`. Currents add up.
         """
-        target = self._own("target", target)
-        if not isinstance(target, Population):
-            raise TypeError(f"target must be a neuron population; {target.name!r} is a source")
-        local = self._neurons("neurons", target, neurons)
-        cols = local + target.start
-        if isinstance(current, Step | TimedArray | Noise):
-            rng = self._spawn_rng() if isinstance(current, Noise) else None
+        targets = list(target) if isinstance(target, list | tuple) else [target]
+        if not targets:
+            raise ValueError("target must be a population or a non-empty list of populations")
+        for t in targets:
+            self._own("target", t)
+            if not isinstance(t, Population):
+                raise TypeError(f"target must be a neuron population; {t.name!r} is a source")
+        all_cols = np.concatenate([np.arange(t.start, t.stop) for t in targets])
+        if neurons is None:
+            cols = all_cols
+        else:
+            cols = all_cols[check.index_array("neurons", neurons, all_cols.shape[0])]
+        if isinstance(current, Step | TimedArray | Noise | RandomPulse):
+            rng = self._spawn_rng() if isinstance(current, Noise | RandomPulse) else None
             bound = BoundCurrent(current, cols, self.dt, rng)
             self._currents.append(bound)
             return bound

@@ -18,34 +18,43 @@ def _axes(ax):
 
 
 def raster(records, ax=None, colors=None, size: float = 2.0, labels: bool = True):
-    """Spike raster of one record or several stacked (first at the bottom).
+    """Spike raster of one record or several: records of different groups are stacked (first at
+    the bottom); records of subsets of one group are drawn at their indices in it.
 
     Draws one rasterised ``scatter`` (a single vectorised artist whatever the number of spikes),
     each record in its own colour; returns the Axes.
 
     Parameters
     ----------
-    records : SpikeRecord or sequence of SpikeRecord
+    records : SpikeRecord, sequence of SpikeRecord, or dict name -> SpikeRecord
     ax : matplotlib Axes, optional
     colors : sequence of colours, one per record
     size : marker size (points^2)
     """
     if isinstance(records, SpikeRecord):
         records = [records]
-    records = list(records)
+    names = list(records) if isinstance(records, dict) else None
+    records = list(records.values()) if isinstance(records, dict) else list(records)
     if not records or not all(isinstance(r, SpikeRecord) for r in records):
         raise TypeError("records must be a SpikeRecord or a non-empty sequence of them")
     colors = list(colors or DEFAULT_COLORS)
     if len(colors) < len(records):
         raise ValueError(f"colors must give one colour per record ({len(records)})")
     ax = _axes(ax)
+    # records of different groups are stacked; records of one group keep its indices
+    stack = len({id(r.group) for r in records}) == len(records)
     t, y, c, offset, ticks = [], [], [], 0, []
     for k, rec in enumerate(records):
         t.append(rec.t)
-        y.append(rec.i.astype(np.float64) + offset)
+        y.append(rec.i.astype(np.float64) + (offset if stack else 0))
         c.append(np.full(rec.count, k))
-        ticks.append((offset + rec.group.n / 2, rec.group.name))
-        offset += rec.group.n
+        if stack:
+            ticks.append((offset + rec.group.n / 2, names[k] if names else rec.group.name))
+            offset += rec.group.n
+        else:
+            mid = rec.neurons.mean() if len(rec.neurons) else 0
+            ticks.append((mid, names[k] if names else f"{rec.group.name}[{k}]"))
+            offset = max(offset, rec.group.n)
     from matplotlib.colors import ListedColormap
 
     ax.scatter(

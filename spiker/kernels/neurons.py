@@ -48,13 +48,13 @@ def step_izhikevich(v, u, I, a, b, k2, k1, k0, dt, substeps, recovery):
     Order as MATLAB evaluates net.m's ``v=v+0.5*(0.04*v.^2+5*v+140-u+I)``:
     ``v = v + h*((((k2*(v*v)) + k1*v) + k0 - u) + I)``; then ``u = u + (dt*a)*(b*v - u)``, or
     with ``recovery == RECOVERY_ACCOMMODATION`` the 2004 figure's feature R,
-    ``u = u + ((dt*a)*b)*(v + 65)``.
+    ``u = u + (dt*a)*(b*(v + 65))`` (figure1.m: ``u = u + tau*a*(b*(V+65))``).
     """
     h = dt / substeps
     for _ in range(substeps):
         v = v + h * (((((k2 * (v * v)) + k1 * v) + k0) - u) + I)
     if recovery == RECOVERY_ACCOMMODATION:
-        u = u + ((dt * a) * b) * (v + 65.0)
+        u = u + (dt * a) * (b * (v + 65.0))
     else:
         u = u + (dt * a) * (b * v - u)
     return v, u

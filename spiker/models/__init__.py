@@ -6,8 +6,13 @@
 from spiker.models.base import Model
 from spiker.models.izhikevich2003 import izhikevich2003
 from spiker.models.izhikevich2004 import FEATURES_2004, feature_current, izhikevich2004
+from spiker.models.polychronization import polychronization
 
-MODELS = {"izhikevich2003": izhikevich2003, "izhikevich2004": izhikevich2004}
+MODELS = {
+    "izhikevich2003": izhikevich2003,
+    "izhikevich2004": izhikevich2004,
+    "polychronization": polychronization,
+}
 
 __all__ = [
     "FEATURES_2004",
@@ -16,4 +21,5 @@ __all__ = [
     "feature_current",
     "izhikevich2003",
     "izhikevich2004",
+    "polychronization",
 ]

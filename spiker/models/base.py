@@ -54,6 +54,7 @@ class Model:
         ]
         for name, rec in self.spike_records().items():
             lines.append(
-                f"  {name:<6} {rec.group.n:>6} neurons {rec.count:>9} spikes {rec.rate():8.2f} Hz"
+                f"  {name:<6} {len(rec.neurons):>6} neurons {rec.count:>9} spikes "
+                f"{rec.rate():8.2f} Hz"
             )
         return "\n".join(lines)

@@ -10,7 +10,8 @@ Each feature is one neuron stepped with the figure's own scheme at its own time 
 for ``t = 0, tau, ..., T`` (``T/tau + 1`` iterations), the input of the iteration at t being I(t),
 from V0 and ``u0 = b*V0``. Three features change the equations: class 1 excitability (G) and the
 integrator (L) use ``4.1*V + 108`` in place of ``5*V + 140``; accommodation (R) uses
-``u = u + tau*a*(b*(V + 65))`` from ``u0 = -16``.
+``u = u + tau*a*(b*(V + 65))`` from ``u0 = -16`` (spiker's ``recovery="accommodation"`` evaluates
+``((tau*a)*b)*(V + 65)``, bit-identical to figure1.m's order because b = 1 there).
 
 In spiker this is ``Izhikevich(method="izhikevich", substeps=1, threshold=">")`` at ``dt = tau``
 with I(t) sampled at ``t = k*tau`` and fed as a :class:`~spiker.inputs.TimedArray`. The spike

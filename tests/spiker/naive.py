@@ -32,7 +32,7 @@ def _izhikevich(v, u, I, a, b, k2, k1, k0, dt, substeps, recovery):
             vv = vv + h * (((((k2[m] * (vv * vv)) + k1[m] * vv) + k0[m]) - uu) + I[m])
         out_v[m] = vv
     standard = u + (dt * a) * (b * out_v - u)
-    accommodation = u + ((dt * a) * b) * (out_v + 65.0)
+    accommodation = u + (dt * a) * (b * (out_v + 65.0))
     return out_v, np.where(recovery == 1, accommodation, standard)
 
 
