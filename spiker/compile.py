@@ -15,7 +15,8 @@ import numpy as np
 from spiker.inputs import _steps_of
 
 _BUF_FOR_KIND = {"pulse": 0, "jump": 1}
-PLASTIC_STATE = ("w", "x", "xl", "y", "yl", "sd")  # per plastic synapse, see kernels/plasticity
+# per plastic synapse, the columns S_* of kernels/plasticity.py (steps stored as float64)
+PLASTIC_STATE = ("w", "x", "xl", "y", "yl", "sd")
 
 
 def _cat(xs, dtype):
@@ -104,24 +105,23 @@ def compile_network(net) -> dict:
     return comp
 
 
-def gather_plastic(comp: dict) -> dict:
-    """Per-plastic-synapse state arrays in kernel order, from the projections."""
+def gather_plastic(comp: dict) -> np.ndarray:
+    """Per-plastic-synapse state, one row per synapse in kernel order, from the projections."""
     porder = comp["porder"]
-    out = {}
-    for key in PLASTIC_STATE:
+    out = np.empty((porder.shape[0], len(PLASTIC_STATE)))
+    for col, key in enumerate(PLASTIC_STATE):
         arrays = [p._plastic[key] if key != "w" else p.weight for p in comp["plastic"]]
-        dtype = np.int64 if key in ("xl", "yl") else np.float64
-        out[key] = np.ascontiguousarray(_cat(arrays, dtype)[porder])
+        out[:, col] = _cat(arrays, np.float64)[porder]
     return out
 
 
-def scatter_plastic(comp: dict, state: dict) -> None:
+def scatter_plastic(comp: dict, state: np.ndarray) -> None:
     """Write the kernel's plastic state back into the projections."""
     for p in comp["plastic"]:
-        where = comp["p_of"][id(p)]
-        p.weight[:] = state["w"][where]
-        for key in PLASTIC_STATE[1:]:
-            p._plastic[key][:] = state[key][where]
+        rows = state[comp["p_of"][id(p)]]
+        p.weight[:] = rows[:, 0]
+        for col, key in enumerate(PLASTIC_STATE[1:], start=1):
+            p._plastic[key][:] = rows[:, col]
 
 
 def resize_state(net, N: int, taus: list[float], L: int, H: int) -> None:

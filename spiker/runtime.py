@@ -72,7 +72,7 @@ class RunBuffers:
         net._max_chunk = min(net._max_chunk, var_rows) if net._currents else net._max_chunk
         self.I_var = np.zeros((var_rows if net._currents else 0, N))
 
-    def advance(self, n_start: int, k: int, syn_w: np.ndarray, comp: dict, ps: dict) -> int:
+    def advance(self, n_start: int, k: int, syn_w: np.ndarray, comp: dict, ps: np.ndarray) -> int:
         """Run steps n_start .. n_start + k - 1 (growing the spike buffer as needed)."""
         net = self.net
         I_var = self.I_var[:k] if self.I_var.shape[0] else self.I_var
@@ -126,12 +126,7 @@ class RunBuffers:
                 comp["pdelay"],
                 comp["pbuf"],
                 comp["prule"],
-                ps["w"],
-                ps["x"],
-                ps["xl"],
-                ps["y"],
-                ps["yl"],
-                ps["sd"],
+                ps,
                 comp["qptr"],
                 comp["qidx"],
                 comp["rf"],

@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING, TypeAlias
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from spiker import _validate as check
+
+if TYPE_CHECKING:
+    from spiker.groups import SpikeSource
+    from spiker.monitors import SpikeRecord
+    from spiker.network import Network
 
 
 def to_steps(name: str, value_ms: float, dt: float, minimum: int = 0) -> int:
@@ -55,14 +62,14 @@ class Spikes:
 
     def __init__(
         self,
-        steps,
-        i,
+        steps: ArrayLike,
+        i: ArrayLike,
         n: int,
         dt: float,
         t_start: float = 0.0,
         t_stop: float | None = None,
         name: str = "spikes",
-        neurons=None,
+        neurons: ArrayLike | None = None,
     ) -> None:
         self.n = check.positive_int("n", n)
         self.dt = check.finite_float("dt", dt, positive=True)
@@ -91,7 +98,7 @@ class Spikes:
             self.neurons = np.unique(check.index_array("neurons", neurons, self.n))
 
     @classmethod
-    def from_record(cls, record) -> Spikes:
+    def from_record(cls, record: SpikeRecord | Spikes) -> Spikes:
         """A copy of a :class:`spiker.SpikeRecord` (or of another Spikes)."""
         if isinstance(record, Spikes):
             return record
@@ -127,7 +134,7 @@ class Spikes:
         split = np.cumsum(np.bincount(self.i, minlength=self.n))[:-1]
         return np.split(self.t[order], split)
 
-    def add_to(self, net, name: str | None = None):
+    def add_to(self, net: Network, name: str | None = None) -> SpikeSource:
         """Add these spikes to ``net`` as a spike source, ready for :meth:`Network.connect`.
 
         Calls ``net.add_spike_source(self.t, self.i, n=self.n, name=name)``; ``net.dt`` must
@@ -148,7 +155,11 @@ class Spikes:
         )
 
 
-def as_spikes(argname: str, value) -> Spikes:
+#: What the bridge accepts as spikes: a network's record, or network-free :class:`Spikes`.
+SpikesLike: TypeAlias = "SpikeRecord | Spikes"
+
+
+def as_spikes(argname: str, value: object) -> Spikes:
     """A :class:`Spikes` from a Spikes or a :class:`spiker.SpikeRecord`; TypeError otherwise."""
     if isinstance(value, Spikes):
         return value

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from spiker import _validate as check
-from spiker.bridge._spikes import Spikes, as_spikes, to_steps
+from spiker.bridge._spikes import Spikes, SpikesLike, as_spikes, to_steps
 from spiker.bridge.features import rates
 
 
@@ -33,7 +34,7 @@ def _generator(rng) -> np.random.Generator:
 
 
 def poisson_encode(
-    values,
+    values: ArrayLike,
     duration_ms: float,
     max_rate_hz: float,
     rng: np.random.Generator | int,
@@ -134,7 +135,14 @@ class Trials:
         ms; ``duration_ms = n_samples * period_ms`` is what to pass to ``net.run``.
     """
 
-    def __init__(self, spikes: Spikes, n_samples: int, presentation_ms, rest_ms, t_start):
+    def __init__(
+        self,
+        spikes: Spikes,
+        n_samples: int,
+        presentation_ms: float,
+        rest_ms: float,
+        t_start: float,
+    ) -> None:
         self.spikes = spikes
         self.n_samples = n_samples
         self.presentation_ms = presentation_ms
@@ -148,7 +156,7 @@ class Trials:
         """Start of each presentation, ms, shape (n_samples,)."""
         return self.t_start + np.arange(self.n_samples) * self.period_ms
 
-    def split(self, record) -> list[Spikes]:
+    def split(self, record: SpikesLike) -> list[Spikes]:
         """The spikes of each presentation window, re-timed to start at 0 ms.
 
         Returns ``n_samples`` :class:`Spikes` with ``t_start = 0``, ``t_stop = presentation_ms``;
@@ -171,11 +179,11 @@ class Trials:
 
     def cut(
         self,
-        record,
+        record: SpikesLike,
         bin_ms: float,
         kernel: str | None = None,
         sigma_ms: float | None = None,
-        neurons=None,
+        neurons: ArrayLike | None = None,
     ) -> np.ndarray:
         """Per-sample rate features, Hz, shape (n_samples, n_bins, n_neurons).
 
@@ -207,7 +215,7 @@ class Trials:
 
 
 def trials(
-    values,
+    values: ArrayLike,
     presentation_ms: float,
     rest_ms: float = 0.0,
     *,

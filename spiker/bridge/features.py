@@ -6,9 +6,10 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from spiker import _validate as check
-from spiker.bridge._spikes import Spikes, as_spikes, to_steps
+from spiker.bridge._spikes import Spikes, SpikesLike, as_spikes, to_steps
 
 #: Rate estimators by name: None (binned counts), "gaussian" (acausal), "exponential" (causal).
 KERNELS = (None, "gaussian", "exponential")
@@ -16,7 +17,7 @@ _GAUSS_REACH = 7.0  # Gaussian truncated at 7 sigma: mass beyond is 2.6e-12
 _CHUNK = 1 << 22  # (spike, bin) pairs handled at once by the Gaussian
 
 
-def _columns(sp: Spikes, neurons) -> np.ndarray:
+def _columns(sp: Spikes, neurons) -> tuple[np.ndarray, np.ndarray]:
     """Column of every unit (-1 if not selected) and the selected units in column order."""
     if neurons is None:
         chosen = sp.neurons
@@ -30,13 +31,13 @@ def _columns(sp: Spikes, neurons) -> np.ndarray:
 
 
 def rates(
-    spikes,
+    spikes: SpikesLike,
     bin_ms: float,
     t_start: float | None = None,
     t_stop: float | None = None,
     kernel: str | None = None,
     sigma_ms: float | None = None,
-    neurons=None,
+    neurons: ArrayLike | None = None,
 ) -> np.ndarray:
     """Firing rates of each neuron in consecutive time bins, Hz, shape (n_bins, n_neurons).
 
@@ -94,6 +95,8 @@ def rates(
     col, chosen = _columns(sp, neurons)
     m = chosen.shape[0]
     n_bins = (s1 - s0) // k
+    if n_bins == 0 or m == 0:
+        return np.zeros((n_bins, m))
     keep = col[sp.i] >= 0
     steps, c = sp.steps[keep], col[sp.i[keep]]
     if kernel is None:
@@ -141,13 +144,13 @@ def _exponential(steps, c, s0, k, n_bins, m, dt, tau) -> np.ndarray:
 
 
 def population_rate(
-    spikes,
+    spikes: SpikesLike,
     bin_ms: float,
     t_start: float | None = None,
     t_stop: float | None = None,
     kernel: str | None = None,
     sigma_ms: float | None = None,
-    neurons=None,
+    neurons: ArrayLike | None = None,
 ) -> np.ndarray:
     """Mean rate of the chosen neurons per bin, Hz, shape (n_bins,).
 
@@ -160,7 +163,7 @@ def population_rate(
     return r.mean(axis=1)
 
 
-def windows(features, length: int, stride: int = 1) -> np.ndarray:
+def windows(features: ArrayLike, length: int, stride: int = 1) -> np.ndarray:
     """Overlapping sequences of consecutive bins, for an LSTM: shape (n_windows, length, n_neurons).
 
     Window ``w`` is ``features[w*stride : w*stride + length]`` in time order (nothing is
@@ -186,7 +189,7 @@ def windows(features, length: int, stride: int = 1) -> np.ndarray:
     return np.ascontiguousarray(view.transpose(0, 2, 1))
 
 
-def images(features, grid=None) -> np.ndarray:
+def images(features: ArrayLike, grid: tuple[int, int] | ArrayLike | None = None) -> np.ndarray:
     """Rate features as NCHW images for a CNN (``networks.Conv2D``).
 
     Parameters

@@ -6,7 +6,7 @@ import os
 
 import numpy as np
 
-from spiker.bridge._spikes import Spikes, as_spikes
+from spiker.bridge._spikes import Spikes, SpikesLike, as_spikes
 
 _FORMAT = "spiker.bridge.spikes/1"
 
@@ -19,7 +19,7 @@ def _many(records) -> list[Spikes]:
     return [as_spikes(f"records[{k}]", r) for k, r in enumerate(records)]
 
 
-def to_neo(records, name: str | None = None):
+def to_neo(records: SpikesLike | list | tuple | dict, name: str | None = None):
     """Spike records as a ``neo.Segment`` of ``neo.SpikeTrain`` objects (needs ``neo``).
 
     One SpikeTrain per recorded neuron of every record, in record then neuron order, with times
@@ -64,7 +64,7 @@ def to_neo(records, name: str | None = None):
     return seg
 
 
-def save_npz(path: str | os.PathLike, records) -> None:
+def save_npz(path: str | os.PathLike, records: SpikesLike | list | tuple | dict) -> None:
     """Save spike records to a ``.npz`` that :func:`load_npz` reads without pickle.
 
     Per record ``k``: ``r{k}_steps`` (int64), ``r{k}_i`` (int32), ``r{k}_neurons`` (int64) and

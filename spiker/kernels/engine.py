@@ -76,12 +76,7 @@ def run_steps(
     pdelay,
     pbuf,
     prule,
-    pw,
-    px,
-    pxl,
-    py,
-    pyl,
-    psd,
+    ps,
     qptr,
     qidx,
     rf,
@@ -126,7 +121,7 @@ def run_steps(
         if spike_mask[i]:
             n_maskd += 1
     has_var = I_var.shape[0] > 0
-    plastic = pw.shape[0] > 0
+    plastic = ps.shape[0] > 0
     H = hist.shape[0]
     # first external event at or after n_start
     p = np.searchsorted(ext_step, n_start)
@@ -149,12 +144,11 @@ def run_steps(
                     elif mon_var[m] == 1:
                         mon_out[base + q] = u[j]
                     else:
-                        mon_out[base + q] = pw[j]
+                        mon_out[base + q] = ps[j, 0]
         # plastic synapses deliver at arrival, with the weight they have now, and depress
         if plastic:
             stdp_pre_arrivals(
-                n, dt, hist, hist_n, pptr, ppost, pdelay, pbuf, prule, pw, px, pxl, py, pyl, psd,
-                rf, ri, ring,
+                n, dt, hist, hist_n, pptr, ppost, pdelay, pbuf, prule, ps, rf, ri, ring
             )  # fmt: skip
         # 2.-4. input current, integration, threshold
         n_fired = 0
@@ -247,10 +241,8 @@ def run_steps(
                 ring[syn_buf[s], (n + syn_delay[s]) % L, syn_post[s]] += syn_w[s]
         # 9. plasticity: potentiation at postsynaptic spikes, deferred updates, spike history
         if plastic:
-            stdp_post_spikes(
-                n, dt, fired, n_fired, qptr, qidx, prule, pw, px, pxl, py, pyl, psd, rf, ri
-            )
-            stdp_apply_deferred(n, prule, pw, psd, rf, ri)
+            stdp_post_spikes(n, dt, fired, n_fired, qptr, qidx, prule, ps, rf, ri)
+            stdp_apply_deferred(n, prule, ps, rf, ri)
             h = n % H
             for q in range(n_fired):
                 hist[h, q] = fired[q]

@@ -2,8 +2,10 @@
 
 Plastic synapses are indexed p = 0..P-1, sorted by presynaptic global index, then delay
 (``pptr`` is the CSR row pointer), with a second index by postsynaptic neuron
-(``qptr``, ``qidx``). Per-synapse state: weight ``pw``, pre trace ``px`` (last updated at step
-``pxl``), post trace ``py`` (``pyl``), deferred derivative ``psd``. Rule parameters are rows of
+(``qptr``, ``qidx``). Per-synapse state is one row of ``ps`` (P, 6), so that the random accesses
+of a postsynaptic spike touch one cache line per synapse: weight (``S_W``), pre trace (``S_X``)
+and the step of its last update (``S_XL``), post trace (``S_Y``, ``S_YL``), deferred change
+(``S_SD``). Rule parameters are rows of
 ``rf`` (float: a_plus, a_minus, tau_plus, tau_minus, w_min, w_max, bias, decay) and ``ri``
 (int: nearest, multiplicative, interval_steps; 0 means immediate).
 """
@@ -14,21 +16,21 @@ from numba import njit
 
 RF_A_PLUS, RF_A_MINUS, RF_TAU_PLUS, RF_TAU_MINUS, RF_W_MIN, RF_W_MAX, RF_BIAS, RF_DECAY = range(8)
 RI_NEAREST, RI_MULTIPLICATIVE, RI_INTERVAL = range(3)
+S_W, S_X, S_XL, S_Y, S_YL, S_SD = range(6)
 
 
 @njit(cache=True, inline="always")
-def _change(p, dw, pw, psd, r, rf, ri):
+def _change(p, dw, ps, r, rf, ri):
     if ri[r, RI_INTERVAL] > 0:
-        psd[p] += dw
+        ps[p, S_SD] += dw
     else:
-        w = pw[p] + dw
-        pw[p] = min(max(w, rf[r, RF_W_MIN]), rf[r, RF_W_MAX])
+        w = ps[p, S_W] + dw
+        ps[p, S_W] = min(max(w, rf[r, RF_W_MIN]), rf[r, RF_W_MAX])
 
 
 @njit(cache=True)
 def stdp_pre_arrivals(
-    n, dt, hist, hist_n, pptr, ppost, pdelay, pbuf, prule, pw, px, pxl, py, pyl, psd,
-    rf, ri, ring,
+    n, dt, hist, hist_n, pptr, ppost, pdelay, pbuf, prule, ps, rf, ri, ring
 ):  # fmt: skip
     """Deliver the plastic synapses' spikes that arrive at step n and apply depression.
 
@@ -55,23 +57,23 @@ def stdp_pre_arrivals(
             p = lo
             while p < pptr[i + 1] and pdelay[p] == D:
                 r = prule[p]
-                ring[pbuf[p], slot, ppost[p]] += pw[p]
-                y = py[p] * math.exp(-((n - pyl[p]) * dt) / rf[r, RF_TAU_MINUS])
-                py[p] = y
-                pyl[p] = n
+                ring[pbuf[p], slot, ppost[p]] += ps[p, S_W]
+                y = ps[p, S_Y] * math.exp(-((n - ps[p, S_YL]) * dt) / rf[r, RF_TAU_MINUS])
+                ps[p, S_Y] = y
+                ps[p, S_YL] = n
                 dw = -rf[r, RF_A_MINUS] * y
                 if ri[r, RI_MULTIPLICATIVE]:
-                    dw *= pw[p] - rf[r, RF_W_MIN]
-                _change(p, dw, pw, psd, r, rf, ri)
-                x = px[p] * math.exp(-((n - pxl[p]) * dt) / rf[r, RF_TAU_PLUS])
-                px[p] = 1.0 if ri[r, RI_NEAREST] else x + 1.0
-                pxl[p] = n
+                    dw *= ps[p, S_W] - rf[r, RF_W_MIN]
+                _change(p, dw, ps, r, rf, ri)
+                x = ps[p, S_X] * math.exp(-((n - ps[p, S_XL]) * dt) / rf[r, RF_TAU_PLUS])
+                ps[p, S_X] = 1.0 if ri[r, RI_NEAREST] else x + 1.0
+                ps[p, S_XL] = n
                 p += 1
 
 
 @njit(cache=True)
 def stdp_post_spikes(
-    n, dt, fired, n_fired, qptr, qidx, prule, pw, px, pxl, py, pyl, psd, rf, ri
+    n, dt, fired, n_fired, qptr, qidx, prule, ps, rf, ri
 ):  # fmt: skip
     """Potentiation of the incoming plastic synapses of the units that spiked at step n."""
     for f in range(n_fired):
@@ -79,20 +81,20 @@ def stdp_post_spikes(
         for q in range(qptr[j], qptr[j + 1]):
             p = qidx[q]
             r = prule[p]
-            x = px[p] * math.exp(-((n - pxl[p]) * dt) / rf[r, RF_TAU_PLUS])
-            px[p] = x
-            pxl[p] = n
+            x = ps[p, S_X] * math.exp(-((n - ps[p, S_XL]) * dt) / rf[r, RF_TAU_PLUS])
+            ps[p, S_X] = x
+            ps[p, S_XL] = n
             dw = rf[r, RF_A_PLUS] * x
             if ri[r, RI_MULTIPLICATIVE]:
-                dw *= rf[r, RF_W_MAX] - pw[p]
-            _change(p, dw, pw, psd, r, rf, ri)
-            y = py[p] * math.exp(-((n - pyl[p]) * dt) / rf[r, RF_TAU_MINUS])
-            py[p] = 1.0 if ri[r, RI_NEAREST] else y + 1.0
-            pyl[p] = n
+                dw *= rf[r, RF_W_MAX] - ps[p, S_W]
+            _change(p, dw, ps, r, rf, ri)
+            y = ps[p, S_Y] * math.exp(-((n - ps[p, S_YL]) * dt) / rf[r, RF_TAU_MINUS])
+            ps[p, S_Y] = 1.0 if ri[r, RI_NEAREST] else y + 1.0
+            ps[p, S_YL] = n
 
 
 @njit(cache=True)
-def stdp_apply_deferred(n, prule, pw, psd, rf, ri):
+def stdp_apply_deferred(n, prule, ps, rf, ri):
     """At the end of step n: for rules whose interval ends here, w += bias + sd; sd *= decay;
     clip."""
     due = False
@@ -101,10 +103,10 @@ def stdp_apply_deferred(n, prule, pw, psd, rf, ri):
             due = True
     if not due:
         return
-    for p in range(pw.shape[0]):
+    for p in range(ps.shape[0]):
         r = prule[p]
         interval = ri[r, RI_INTERVAL]
         if interval > 0 and (n + 1) % interval == 0:
-            w = pw[p] + (rf[r, RF_BIAS] + psd[p])
-            psd[p] *= rf[r, RF_DECAY]
-            pw[p] = min(max(w, rf[r, RF_W_MIN]), rf[r, RF_W_MAX])
+            w = ps[p, S_W] + (rf[r, RF_BIAS] + ps[p, S_SD])
+            ps[p, S_SD] *= rf[r, RF_DECAY]
+            ps[p, S_W] = min(max(w, rf[r, RF_W_MIN]), rf[r, RF_W_MAX])

@@ -7,11 +7,13 @@ from spiker.models.base import Model
 from spiker.models.izhikevich2003 import izhikevich2003
 from spiker.models.izhikevich2004 import FEATURES_2004, feature_current, izhikevich2004
 from spiker.models.polychronization import polychronization
+from spiker.models.stdp_competition import stdp_competition
 
 MODELS = {
     "izhikevich2003": izhikevich2003,
     "izhikevich2004": izhikevich2004,
     "polychronization": polychronization,
+    "stdp_competition": stdp_competition,
 }
 
 __all__ = [
@@ -22,4 +24,5 @@ __all__ = [
     "izhikevich2003",
     "izhikevich2004",
     "polychronization",
+    "stdp_competition",
 ]

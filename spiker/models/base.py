@@ -47,8 +47,14 @@ class Model:
     def summary(self) -> str:
         """Neurons, synapses, spikes and rates per population, and wall time."""
         net = self.net
+        from spiker.groups import Population
+
+        n_neurons = sum(g.n for g in net.groups if isinstance(g, Population))
+        n_sources = net.n - n_neurons
+        sources = f" (+{n_sources} source units)" if n_sources else ""
         lines = [
-            f"model {self.name}: {net.n} neurons, {sum(p.n for p in net.projections)} synapses, "
+            f"model {self.name}: {n_neurons} neurons{sources}, "
+            f"{sum(p.n for p in net.projections)} synapses, "
             f"dt = {net.dt} ms, seed = {net.seed}, simulated {net.t:g} ms "
             f"in {self.wall_time:.2f} s wall",
         ]
