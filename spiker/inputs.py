@@ -114,6 +114,9 @@ class BoundCurrent:
         self.spec = spec
         self.cols = cols
         n = cols.shape[0]
+        # a contiguous block of columns is written through a view, not fancy indexing
+        contiguous = n > 0 and np.array_equal(cols, np.arange(cols[0], cols[0] + n))
+        self.where = slice(int(cols[0]), int(cols[0]) + n) if contiguous else cols
         if isinstance(spec, Step):
             self.on = check.float_array("amplitude", spec.amplitude, n)
             self.off = check.float_array("baseline", spec.baseline, n)
@@ -147,11 +150,11 @@ class BoundCurrent:
         spec = self.spec
         if isinstance(spec, Step):
             on = (steps >= self.start) & (steps < self.stop)
-            out[:, self.cols] += np.where(on[:, None], self.on[None, :], self.off[None, :])
+            out[:, self.where] += np.where(on[:, None], self.on[None, :], self.off[None, :])
         elif isinstance(spec, TimedArray):
             idx = np.minimum(steps // self.ratio, spec.values.shape[0] - 1)
             vals = spec.values[idx]
-            out[:, self.cols] += vals if vals.ndim == 2 else vals[:, None]
+            out[:, self.where] += vals if vals.ndim == 2 else vals[:, None]
         elif isinstance(spec, RandomPulse):
             new = steps % self.every == 0
             if self.held is None:
@@ -174,10 +177,13 @@ class BoundCurrent:
             draws *= self.std
             draws += self.mean
             row = np.cumsum(new) - 1
-            if n_new:
+            if n_new == k:  # a fresh draw every step
+                out[:, self.where] += draws
+                self.held = draws[-1].copy()
+            elif n_new:
                 held = self.held if self.held is not None else draws[0]
                 table = np.concatenate([held[None, :], draws])
-                out[:, self.cols] += table[row + 1]
+                out[:, self.where] += table[row + 1]
                 self.held = draws[-1].copy()
             else:
-                out[:, self.cols] += self.held[None, :]
+                out[:, self.where] += self.held[None, :]

@@ -463,12 +463,15 @@ class Network:
         from tqdm.auto import tqdm
 
         bar = tqdm(
-            total=n_total,
-            unit="step",
+            total=round(n_total * self.dt, 6),
+            unit="ms",
+            unit_scale=False,
             disable=progress is False,
             delay=0 if progress else 2.0,
-            desc=f"t={self.t:.0f} ms",
+            desc="spiker",
             leave=progress is True,
+            bar_format="{desc}: {percentage:3.0f}%|{bar}| {n:.0f}/{total:.0f} ms "
+            "[{elapsed}<{remaining}, {rate_fmt}]",
         )
         n0 = self.step
         done = 0
@@ -483,7 +486,7 @@ class Network:
                     elapsed = time.perf_counter() - tic
                     advanced = self.step - n0 - done
                     done += advanced
-                    bar.update(advanced)
+                    bar.update(advanced * self.dt)
                     if status == STATUS_DIVERGED:
                         break
                     if advanced:

@@ -167,11 +167,15 @@ class Trials:
         s0 = to_steps("t_start", self.t_start, dt)
         period = to_steps("period_ms", self.period_ms, dt)
         pres = to_steps("presentation_ms", self.presentation_ms, dt)
-        rel = sp.steps - s0
+        steps, i = sp.steps, sp.i
+        if np.any(np.diff(steps) < 0):  # records are sorted by step; hand-made Spikes may not be
+            order = np.argsort(steps, kind="stable")
+            steps, i = steps[order], i[order]
+        rel = steps - s0
         sample, within = rel // period, rel % period
         keep = (rel >= 0) & (sample < self.n_samples) & (within < pres)
-        sample, within, i = sample[keep], within[keep], sp.i[keep]
-        bounds = np.searchsorted(sample, np.arange(self.n_samples + 1))  # steps are sorted
+        sample, within, i = sample[keep], within[keep], i[keep]
+        bounds = np.searchsorted(sample, np.arange(self.n_samples + 1))
         return [
             Spikes(within[a:b], i[a:b], sp.n, dt, 0.0, pres * dt, sp.name, sp.neurons)
             for a, b in zip(bounds[:-1], bounds[1:], strict=True)
@@ -192,23 +196,7 @@ class Trials:
         the spikes of a sample's own presentation enter its features (a kernel never carries a
         spike from one sample into the next).
         """
-        sp = as_spikes("record", record)
-        if not sp.steps.size or np.all(np.diff(sp.steps) >= 0):
-            parts = self.split(sp)
-        else:
-            order = np.argsort(sp.steps, kind="stable")
-            parts = self.split(
-                Spikes(
-                    sp.steps[order],
-                    sp.i[order],
-                    sp.n,
-                    sp.dt,
-                    sp.t_start,
-                    sp.t_stop,
-                    sp.name,
-                    sp.neurons,
-                )
-            )
+        parts = self.split(record)
         return np.stack(
             [rates(p, bin_ms, kernel=kernel, sigma_ms=sigma_ms, neurons=neurons) for p in parts]
         )
