@@ -1,7 +1,8 @@
 """Compile a network's projections into the flat arrays the step kernel reads.
 
-Static synapses: one CSR by presynaptic global index (``ptr``, ``post``, ``delay``, ``buf``;
-weights gathered per run in ``order``). Plastic synapses: a second CSR sorted by presynaptic
+Static synapses: one CSR by presynaptic global index sorted by (buffer, delay, post) within a
+row and cut into segments of equal buffer and delay (``seg_*``, ``post``; weights gathered per
+run in ``order``). Plastic synapses: a second CSR sorted by presynaptic
 index, then delay (``pptr``, ...), plus an index by postsynaptic neuron (``qptr``, ``qidx``), and
 a table of rule parameters. The result is cached by the network until its structure changes.
 """
@@ -52,14 +53,21 @@ def compile_network(net) -> dict:
     static = [p for p in net.projections if p.plasticity is None]
     plastic = [p for p in net.projections if p.plasticity is not None]
     pre, post, delay, buf = columns(static)
-    order = np.lexsort((post, pre))
+    order = np.lexsort((post, delay, buf, pre))
+    pre_s, delay_s, buf_s = pre[order], delay[order], buf[order]
+    # segments: runs of equal (pre, buffer, delay), each written into one ring-buffer row
+    cut = np.flatnonzero(
+        (np.diff(pre_s) != 0) | (np.diff(delay_s) != 0) | (np.diff(buf_s) != 0)
+    ) + 1  # fmt: skip
+    starts = np.concatenate([[0], cut]).astype(np.int64) if pre_s.size else np.zeros(0, np.int64)
     comp = {
         "static": static,
         "order": order,
-        "ptr": _csr_ptr(pre, N),
+        "seg_ptr": _csr_ptr(pre_s[starts], N),
+        "seg_buf": buf_s[starts].astype(np.int64),
+        "seg_delay": delay_s[starts].astype(np.int64),
+        "seg_lo": np.concatenate([starts, [pre_s.size]]).astype(np.int64),
         "post": post[order].astype(np.int32),
-        "delay": delay[order],
-        "buf": buf[order],
         "decay": np.array([math.exp(-net.dt / tau) for tau in taus]),
     }
     # plastic synapses

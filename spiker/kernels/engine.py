@@ -8,6 +8,10 @@ spikes come in as external events ``(ext_step, ext_idx)``.
 Ring buffers ``ring[buf, step % L, target]`` hold input due at a future step: buffer 0 is the
 ``"pulse"`` kind (added to I during the arrival step), 1 the ``"jump"`` kind (added to v at
 arrival), 2 + k the ``"exponential"`` kind feeding synaptic-current channel k.
+
+Static synapses are a CSR by presynaptic global index whose rows are cut into segments of equal
+(buffer, delay): segments ``seg_ptr[i] .. seg_ptr[i+1]-1`` of unit i cover synapses
+``seg_lo[g] .. seg_lo[g+1]-1``, all written into one row of the ring buffer.
 """
 
 import numpy as np
@@ -60,11 +64,12 @@ def run_steps(
     ext_step,
     ext_idx,
     # synapses, CSR by presynaptic global index
-    syn_ptr,
+    seg_ptr,
+    seg_buf,
+    seg_delay,
+    seg_lo,
     syn_post,
     syn_w,
-    syn_delay,
-    syn_buf,
     ring,
     I_syn,
     syn_decay,
@@ -237,8 +242,10 @@ def run_steps(
             for r in range(n_rate):
                 if rate_lo[r] <= i < rate_hi[r]:
                     rate_out[r, rate_col0 + k] += 1
-            for s in range(syn_ptr[i], syn_ptr[i + 1]):
-                ring[syn_buf[s], (n + syn_delay[s]) % L, syn_post[s]] += syn_w[s]
+            for g in range(seg_ptr[i], seg_ptr[i + 1]):
+                row = ring[seg_buf[g], (n + seg_delay[g]) % L]
+                for s in range(seg_lo[g], seg_lo[g + 1]):
+                    row[syn_post[s]] += syn_w[s]
         # 9. plasticity: potentiation at postsynaptic spikes, deferred updates, spike history
         if plastic:
             stdp_post_spikes(n, dt, fired, n_fired, qptr, qidx, prule, ps, rf, ri)
