@@ -102,6 +102,7 @@ def compile_network(net) -> dict:
         pdelay=pdelay[porder],
         pbuf=pbuf[porder],
         prule=prule[porder],
+        dec=_decay_tables(rf, net.dt),
         qptr=_csr_ptr(post_sorted, N),
         qidx=qidx,
         rf=rf,
@@ -113,13 +114,27 @@ def compile_network(net) -> dict:
     return comp
 
 
+def _decay_tables(rf: np.ndarray, dt: float, size: int = 4096) -> np.ndarray:
+    """exp(-(k*dt)/tau) for k < size, per rule, for tau_plus (0) and tau_minus (1).
+
+    math.exp is libm's exp, the function the kernel falls back on, so both give the same bits.
+    """
+    dec = np.empty((rf.shape[0], 2, size))
+    for r in range(rf.shape[0]):
+        for which, tau in enumerate((rf[r, 2], rf[r, 3])):
+            dec[r, which] = [math.exp(-(float(k) * dt) / tau) for k in range(size)]
+    return dec
+
+
 def gather_plastic(comp: dict) -> np.ndarray:
-    """Per-plastic-synapse state, one row per synapse in kernel order, from the projections."""
+    """Per-plastic-synapse state, one 64-byte row per synapse in kernel order (see
+    kernels/plasticity.py), from the projections."""
     porder = comp["porder"]
-    out = np.empty((porder.shape[0], len(PLASTIC_STATE)))
+    out = np.zeros((porder.shape[0], 8))
     for col, key in enumerate(PLASTIC_STATE):
         arrays = [p._plastic[key] if key != "w" else p.weight for p in comp["plastic"]]
         out[:, col] = _cat(arrays, np.float64)[porder]
+    out[:, len(PLASTIC_STATE)] = comp["prule"]
     return out
 
 

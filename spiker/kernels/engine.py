@@ -80,12 +80,12 @@ def run_steps(
     ppost,
     pdelay,
     pbuf,
-    prule,
     ps,
     qptr,
     qidx,
     rf,
     ri,
+    dec,
     # spike recording
     spike_mask,
     spk_step,
@@ -153,7 +153,7 @@ def run_steps(
         # plastic synapses deliver at arrival, with the weight they have now, and depress
         if plastic:
             stdp_pre_arrivals(
-                n, dt, hist, hist_n, pptr, ppost, pdelay, pbuf, prule, ps, rf, ri, ring
+                n, dt, hist, hist_n, pptr, ppost, pdelay, pbuf, ps, rf, ri, dec, ring
             )  # fmt: skip
         # 2.-4. input current, integration, threshold
         n_fired = 0
@@ -248,8 +248,8 @@ def run_steps(
                     row[syn_post[s]] += syn_w[s]
         # 9. plasticity: potentiation at postsynaptic spikes, deferred updates, spike history
         if plastic:
-            stdp_post_spikes(n, dt, fired, n_fired, qptr, qidx, prule, ps, rf, ri)
-            stdp_apply_deferred(n, prule, ps, rf, ri)
+            stdp_post_spikes(n, dt, fired, n_fired, qptr, qidx, ps, rf, ri, dec)
+            stdp_apply_deferred(n, ps, rf, ri)
             h = n % H
             for q in range(n_fired):
                 hist[h, q] = fired[q]

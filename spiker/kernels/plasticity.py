@@ -2,12 +2,14 @@
 
 Plastic synapses are indexed p = 0..P-1, sorted by presynaptic global index, then delay
 (``pptr`` is the CSR row pointer), with a second index by postsynaptic neuron
-(``qptr``, ``qidx``). Per-synapse state is one row of ``ps`` (P, 6), so that the random accesses
-of a postsynaptic spike touch one cache line per synapse: weight (``S_W``), pre trace (``S_X``)
-and the step of its last update (``S_XL``), post trace (``S_Y``, ``S_YL``), deferred change
-(``S_SD``). Rule parameters are rows of
-``rf`` (float: a_plus, a_minus, tau_plus, tau_minus, w_min, w_max, bias, decay) and ``ri``
-(int: nearest, multiplicative, interval_steps; 0 means immediate).
+(``qptr``, ``qidx``). Per-synapse state is one row of ``ps`` (P, 8): 64 bytes, so that the random
+accesses of a postsynaptic spike touch one cache line per synapse: weight (``S_W``), pre trace
+(``S_X``) and the step of its last update (``S_XL``), post trace (``S_Y``, ``S_YL``), deferred
+change (``S_SD``), rule index (``S_RULE``). Rule parameters are rows of ``rf`` (float: a_plus,
+a_minus, tau_plus, tau_minus, w_min, w_max, bias, decay) and ``ri`` (int: nearest,
+multiplicative, interval_steps; 0 means immediate). ``dec[r, 0, k]`` and ``dec[r, 1, k]`` hold
+``exp(-(k*dt)/tau_plus)`` and ``exp(-(k*dt)/tau_minus)`` for k < dec.shape[2], computed with the
+same libm ``exp`` as the fallback, so a table hit and a call give the same bits.
 """
 
 import math
@@ -16,7 +18,8 @@ from numba import njit
 
 RF_A_PLUS, RF_A_MINUS, RF_TAU_PLUS, RF_TAU_MINUS, RF_W_MIN, RF_W_MAX, RF_BIAS, RF_DECAY = range(8)
 RI_NEAREST, RI_MULTIPLICATIVE, RI_INTERVAL = range(3)
-S_W, S_X, S_XL, S_Y, S_YL, S_SD = range(6)
+S_W, S_X, S_XL, S_Y, S_YL, S_SD, S_RULE = range(7)
+N_STATE = 8  # columns of ps (one padding column: a row is 64 bytes)
 
 
 @njit(cache=True, inline="always")
@@ -28,9 +31,18 @@ def _change(p, dw, ps, r, rf, ri):
         ps[p, S_W] = min(max(w, rf[r, RF_W_MIN]), rf[r, RF_W_MAX])
 
 
+@njit(cache=True, inline="always")
+def _decay(dec, r, which, delta, dt, tau):
+    """exp(-(delta*dt)/tau), from the table when delta (whole steps) is in it."""
+    k = int(delta)
+    if k < dec.shape[2]:
+        return dec[r, which, k]
+    return math.exp(-(delta * dt) / tau)
+
+
 @njit(cache=True)
 def stdp_pre_arrivals(
-    n, dt, hist, hist_n, pptr, ppost, pdelay, pbuf, prule, ps, rf, ri, ring
+    n, dt, hist, hist_n, pptr, ppost, pdelay, pbuf, ps, rf, ri, dec, ring
 ):  # fmt: skip
     """Deliver the plastic synapses' spikes that arrive at step n and apply depression.
 
@@ -56,16 +68,16 @@ def stdp_pre_arrivals(
                     hi = mid
             p = lo
             while p < pptr[i + 1] and pdelay[p] == D:
-                r = prule[p]
+                r = int(ps[p, S_RULE])
                 ring[pbuf[p], slot, ppost[p]] += ps[p, S_W]
-                y = ps[p, S_Y] * math.exp(-((n - ps[p, S_YL]) * dt) / rf[r, RF_TAU_MINUS])
+                y = ps[p, S_Y] * _decay(dec, r, 1, n - ps[p, S_YL], dt, rf[r, RF_TAU_MINUS])
                 ps[p, S_Y] = y
                 ps[p, S_YL] = n
                 dw = -rf[r, RF_A_MINUS] * y
                 if ri[r, RI_MULTIPLICATIVE]:
                     dw *= ps[p, S_W] - rf[r, RF_W_MIN]
                 _change(p, dw, ps, r, rf, ri)
-                x = ps[p, S_X] * math.exp(-((n - ps[p, S_XL]) * dt) / rf[r, RF_TAU_PLUS])
+                x = ps[p, S_X] * _decay(dec, r, 0, n - ps[p, S_XL], dt, rf[r, RF_TAU_PLUS])
                 ps[p, S_X] = 1.0 if ri[r, RI_NEAREST] else x + 1.0
                 ps[p, S_XL] = n
                 p += 1
@@ -73,28 +85,28 @@ def stdp_pre_arrivals(
 
 @njit(cache=True)
 def stdp_post_spikes(
-    n, dt, fired, n_fired, qptr, qidx, prule, ps, rf, ri
+    n, dt, fired, n_fired, qptr, qidx, ps, rf, ri, dec
 ):  # fmt: skip
     """Potentiation of the incoming plastic synapses of the units that spiked at step n."""
     for f in range(n_fired):
         j = fired[f]
         for q in range(qptr[j], qptr[j + 1]):
             p = qidx[q]
-            r = prule[p]
-            x = ps[p, S_X] * math.exp(-((n - ps[p, S_XL]) * dt) / rf[r, RF_TAU_PLUS])
+            r = int(ps[p, S_RULE])
+            x = ps[p, S_X] * _decay(dec, r, 0, n - ps[p, S_XL], dt, rf[r, RF_TAU_PLUS])
             ps[p, S_X] = x
             ps[p, S_XL] = n
             dw = rf[r, RF_A_PLUS] * x
             if ri[r, RI_MULTIPLICATIVE]:
                 dw *= rf[r, RF_W_MAX] - ps[p, S_W]
             _change(p, dw, ps, r, rf, ri)
-            y = ps[p, S_Y] * math.exp(-((n - ps[p, S_YL]) * dt) / rf[r, RF_TAU_MINUS])
+            y = ps[p, S_Y] * _decay(dec, r, 1, n - ps[p, S_YL], dt, rf[r, RF_TAU_MINUS])
             ps[p, S_Y] = 1.0 if ri[r, RI_NEAREST] else y + 1.0
             ps[p, S_YL] = n
 
 
 @njit(cache=True)
-def stdp_apply_deferred(n, prule, ps, rf, ri):
+def stdp_apply_deferred(n, ps, rf, ri):
     """At the end of step n: for rules whose interval ends here, w += bias + sd; sd *= decay;
     clip."""
     due = False
@@ -104,7 +116,7 @@ def stdp_apply_deferred(n, prule, ps, rf, ri):
     if not due:
         return
     for p in range(ps.shape[0]):
-        r = prule[p]
+        r = int(ps[p, S_RULE])
         interval = ri[r, RI_INTERVAL]
         if interval > 0 and (n + 1) % interval == 0:
             w = ps[p, S_W] + (rf[r, RF_BIAS] + ps[p, S_SD])

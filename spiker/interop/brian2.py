@@ -1,0 +1,371 @@
+"""Rebuild a spiker network in Brian2 and compare the two runs.
+
+``to_brian2(net, duration)`` builds the equivalent Brian2 objects and returns them, runnable;
+``compare(net, duration)`` runs both and reports the agreement. Mapping (``docs/crossval.md``
+has the full table and the reasons):
+
+============================  ===========================================================
+spiker                        Brian2
+============================  ===========================================================
+Population, ``"euler"``       ``NeuronGroup``, ``dv/dt = (0.04*v**2 + 5*v + 140 - u + I)/ms``,
+                              ``method='euler'``: Brian2 generates
+                              ``v + dt*((140 + ((I + 0.04*v**2) + 5*v)) - u)``, the order of
+                              spiker's kernel, so spikes are identical step for step.
+``"izhikevich"`` (published)  ``v``, ``u`` as parameters advanced by a ``run_regularly`` block
+                              (``when='groups'``) of one-operation statements that Brian2
+                              cannot reorder: the kernel's order exactly.
+``"rk4"``                     ``method='rk4'`` (same scheme, Brian2's own operation order).
+threshold, reset              ``v >= v_peak`` (``>`` for ``threshold=">"``); ``v = c; u += d``
+input current                 ``I`` set before integration (``when='groups', order=-1``) from
+                              a ``TimedArray`` of the precomputed external current
+                              (:func:`spiker.interop.external_current`), then ``+ I_pulse``,
+                              ``+ I_syn<k>``, in the engine's order.
+``SpikeSource``               ``SpikeGeneratorGroup`` at the same steps
+``PoissonSource``             ``SpikeGeneratorGroup`` of the trains spiker will draw
+``"jump"``                    ``on_pre: J_in_post += w`` with ``delay = D*dt``; ``v += J_in``
+                              after all pathways (``when='synapses', order=100``)
+``"exponential"``             ``on_pre: X_in_post += w``; ``I_syn *= exp(-dt/tau)`` after the
+                              integration (``groups``, order 1); ``I_syn += X_in`` after the
+                              pathways
+``"pulse"``                   ``on_pre: I_pulse_post += w`` with ``delay = (D-1)*dt`` (so it
+                              is in place for the integration of step n + D); ``I_pulse = 0``
+                              after the integration
+STDP                          per-synapse event-driven traces ``x``, ``y``; ``on_pre`` (delay
+                              D*dt, order -1) depresses, ``on_post`` (order 1) potentiates;
+                              a pulse synapse delivers through a second pathway ``deliver``
+                              (delay (D-1)*dt, order 10, after the updates of that step)
+SpnetUpdate                   ``run_regularly`` on the synapses, every step, applying
+                              ``w += bias + sd; sd *= decay`` where ``(n + 1) % K == 0``
+============================  ===========================================================
+
+Arrivals are summed into a buffer (``J_in``, ``X_in``) and added at once, as spiker's ring
+buffer does, because ``(v + w1) + w2`` and ``v + (w1 + w2)`` round differently. The order in which
+arrivals of the same step are summed still differs; with dyadic weights (multiples of a power of
+two) the sums are exact and the runs are bit-identical.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from spiker.groups import PoissonSource, Population, SpikeSource
+from spiker.interop import (
+    Comparison,
+    compare_spikes,
+    external_current,
+    n_steps_of,
+    neuron_populations,
+    source_spikes,
+)
+
+TARGETS = ("numpy", "cython", "cpp_standalone")
+
+
+def _import_brian2():
+    try:
+        import brian2
+    except ImportError as err:  # pragma: no cover - depends on the environment
+        raise ImportError(
+            "spiker.interop.brian2 needs Brian2: pip install -e '.[crossval]' "
+            "(brian2==2.9.0 with numpy<2.4)"
+        ) from err
+    return brian2
+
+
+@dataclass
+class Brian2Model:
+    """The Brian2 rebuild of a spiker network.
+
+    Attributes
+    ----------
+    network : brian2.Network
+        Run it with ``network.run(duration * brian2.ms)``.
+    groups : dict[str, object]
+        Brian2 group per spiker group name (``NeuronGroup`` or ``SpikeGeneratorGroup``).
+    synapses : dict[str, brian2.Synapses]
+        Per spiker projection name (projections onto spike sources are left out).
+    monitors : dict[str, brian2.SpikeMonitor]
+        Spike monitor per neuron population.
+    dt : float
+        ms.
+    duration : float
+        ms of precomputed input; running longer holds the last input value.
+    """
+
+    network: object
+    groups: dict = field(default_factory=dict)
+    synapses: dict = field(default_factory=dict)
+    monitors: dict = field(default_factory=dict)
+    dt: float = 0.1
+    duration: float = 0.0
+
+    def spikes(self, name: str) -> tuple[np.ndarray, np.ndarray]:
+        """``(steps, local indices)`` recorded for population ``name``."""
+        b2 = _import_brian2()
+        mon = self.monitors[name]
+        steps = np.rint(np.asarray(mon.t / b2.ms) / self.dt).astype(np.int64)
+        return steps, np.asarray(mon.i[:], dtype=np.int64)
+
+    def weights(self, name: str) -> np.ndarray:
+        """Weights of projection ``name``, in the spiker projection's synapse order."""
+        return np.asarray(self.synapses[name].w[:], dtype=np.float64)
+
+
+def _neuron_code(pop: Population, dt: float):
+    """Equations and the integration code of a population: (equations, method, code or None)."""
+    model = pop.model
+    k2, k1, k0 = (repr(float(k)) for k in model.coefficients)
+    if model.method == "izhikevich":
+        # one operation per statement: Brian2 (sympy) cannot reorder them. Kernel's order:
+        # v = v + h*(((((k2*(v*v)) + k1*v) + k0) - u) + I), substeps times; u from the new v.
+        sub = ["q = v*v", f"q = {k2}*q", f"r = {k1}*v", "q = q + r", f"q = q + {k0}", "q = q - u",
+               "q = q + I", "q = h_sub*q", "v = v + q"]  # fmt: skip
+        code = sub * int(model.substeps)
+        if model.recovery == "accommodation":
+            code += ["r = v + 65.0", "r = b*r", "q = dt_ms*a", "r = q*r", "u = u + r"]
+        else:
+            code += ["r = b*v", "r = r - u", "q = dt_ms*a", "r = q*r", "u = u + r"]
+        eqs = "v : 1\nu : 1\n"
+        return eqs, None, "\n".join(code)
+    eqs = f"dv/dt = ({k2}*v**2 + {k1}*v + {k0} - u + I)/ms : 1\ndu/dt = a*(b*v - u)/ms : 1\n"
+    return eqs, model.method, None
+
+
+def to_brian2(net, duration: float, target: str = "numpy", directory: str | None = None):
+    """Build the Brian2 equivalent of ``net`` for a run of ``duration`` ms.
+
+    Parameters
+    ----------
+    net : spiker.Network
+        Built and not yet run (``net.step == 0``); it is not modified.
+    duration : float
+        ms; the external current and the Poisson trains are precomputed for this long.
+    target : {"numpy", "cython", "cpp_standalone"}
+        Brian2's code generation target (runtime mode for the first two). ``"cpp_standalone"``
+        sets Brian2's device; :func:`compare` resets it after the run.
+    directory : str, optional
+        Project directory for ``cpp_standalone``.
+
+    Returns
+    -------
+    Brian2Model
+    """
+    if target not in TARGETS:
+        raise ValueError(f"target must be one of {TARGETS}; got {target!r}")
+    b2 = _import_brian2()
+    n_steps = n_steps_of(net, duration)
+    if target == "cpp_standalone":
+        b2.set_device("cpp_standalone", directory=directory, build_on_run=True)
+    else:
+        b2.prefs.codegen.target = target
+    dt = net.dt
+    clock = b2.Clock(dt=dt * b2.ms)
+    I_ext = external_current(net, n_steps)
+    trains = source_spikes(net, n_steps)
+    taus = sorted({p.tau_syn for p in net.projections if p.kind == "exponential"})
+    objects, groups, monitors, syn = [], {}, {}, {}
+
+    into = {g.name: set() for g in net.groups}  # synapse kinds/channels arriving at each group
+    for p in net.projections:
+        if isinstance(p.post, Population):
+            into[p.post.name].add(p.kind if p.kind != "exponential" else taus.index(p.tau_syn))
+
+    for g in net.groups:
+        if isinstance(g, SpikeSource | PoissonSource):
+            steps, idx = trains[g.name]
+            bg = b2.SpikeGeneratorGroup(
+                g.n, idx, (steps * dt) * b2.ms, clock=clock, name=f"src_{_safe(g.name)}"
+            )  # fmt: skip
+            groups[g.name] = bg
+            objects.append(bg)
+            continue
+        eqs, method, code = _neuron_code(g, dt)
+        kinds = into[g.name]
+        channels = sorted(k for k in kinds if isinstance(k, int))
+        eqs += "I : 1\na : 1\nb : 1\nc : 1\nd : 1\nv_peak : 1\n"
+        cur = I_ext[:, g.start : g.stop]
+        varying = bool(np.any(cur != cur[:1]))
+        eqs += "I_ext : 1\n" if not varying else ""
+        eqs += "I_pulse : 1\n" if "pulse" in kinds else ""
+        eqs += "J_in : 1\n" if "jump" in kinds else ""
+        eqs += "".join(f"I_syn{k} : 1\nX_in{k} : 1\n" for k in channels)
+        threshold = "v > v_peak" if g.model.threshold == ">" else "v >= v_peak"
+        namespace = {"h_sub": dt / g.model.substeps, "dt_ms": dt}
+        ng = b2.NeuronGroup(
+            g.n,
+            eqs,
+            threshold=threshold,
+            reset="v = c\nu = u + d",
+            clock=clock,
+            name=f"pop_{_safe(g.name)}",
+            namespace=namespace,
+            **({} if method is None else {"method": method}),
+        )
+        namespace = ng.namespace
+        for name in ("v", "u", "a", "b", "c", "d", "v_peak"):
+            setattr(ng, name, getattr(g, name).copy())
+        if varying:
+            namespace["I_ext"] = b2.TimedArray(cur.copy(), dt=dt * b2.ms)
+            first = "I = I_ext(t, i)"
+        else:
+            ng.I_ext = cur[0].copy()
+            first = "I = I_ext"
+        current = [first]
+        current += ["I = I + I_pulse"] if "pulse" in kinds else []
+        current += [f"I = I + I_syn{k}" for k in channels]
+        # run_regularly objects are contained in the group: adding it adds them
+        objects.append(ng)
+        ng.run_regularly("\n".join(current), when="groups", order=-1)
+        if code is not None:
+            ng.run_regularly(code, when="groups", order=0)
+        after = ["I_pulse = 0"] if "pulse" in kinds else []
+        for k in channels:
+            namespace[f"decay{k}"] = math.exp(-dt / taus[k])  # as the engine computes it
+            after.append(f"I_syn{k} = I_syn{k}*decay{k}")
+        if after:
+            ng.run_regularly("\n".join(after), when="groups", order=1)
+        arrive = ["v = v + J_in", "J_in = 0"] if "jump" in kinds else []
+        arrive += [s for k in channels for s in (f"I_syn{k} = I_syn{k} + X_in{k}", f"X_in{k} = 0")]
+        if arrive:
+            ng.run_regularly("\n".join(arrive), when="synapses", order=100)
+        mon = b2.SpikeMonitor(ng, name=f"spikes_{_safe(g.name)}")
+        monitors[g.name] = mon
+        groups[g.name] = ng
+        objects.append(mon)
+
+    for p in net.projections:
+        s = _synapses(b2, p, groups, taus, dt, clock)
+        if s is not None:
+            syn[p.name] = s
+            objects.append(s)
+    network = b2.Network(*objects)
+    return Brian2Model(network, groups, syn, monitors, dt, n_steps * dt)
+
+
+def _safe(name: str) -> str:
+    return "".join(ch if ch.isalnum() else "_" for ch in name)
+
+
+def _synapses(b2, p, groups, taus, dt, clock):
+    """The Brian2 Synapses of projection ``p`` (None if its target is a spike source)."""
+    to_neurons = isinstance(p.post, Population)
+    stdp = p.plasticity
+    if p.kind == "jump":
+        deliver = "J_in_post += w"
+    elif p.kind == "pulse":
+        deliver = "I_pulse_post += w"
+    else:
+        deliver = f"X_in{taus.index(p.tau_syn)}_post += w"
+    if not to_neurons:
+        if stdp is None:
+            return None
+        deliver = None  # input reaching a spike source is ignored; plasticity still runs
+    pulse = p.kind == "pulse"
+    model = "w : 1\n"
+    namespace = {}
+    if stdp is None:
+        on_pre = deliver
+        on_post = None
+    else:
+        model += "dx/dt = -x/tau_plus : 1 (event-driven)\ndy/dt = -y/tau_minus : 1 (event-driven)\n"
+        deferred = stdp.update is not None
+        model += "sd : 1\n" if deferred else ""
+        namespace.update(
+            tau_plus=stdp.tau_plus * b2.ms, tau_minus=stdp.tau_minus * b2.ms,
+            A_plus=stdp.a_plus, A_minus=stdp.a_minus, w_min=stdp.w_min, w_max=stdp.w_max,
+        )  # fmt: skip
+        apply = "sd = sd + dw" if deferred else "w = clip(w + dw, w_min, w_max)"
+        mult = stdp.rule == "multiplicative"
+        nearest = stdp.pairing == "nearest"
+        depress = ["dw = -A_minus*y"] + (["dw = dw*(w - w_min)"] if mult else [])
+        depress += [apply, "x = 1" if nearest else "x = x + 1"]
+        potentiate = ["dw = A_plus*x"] + (["dw = dw*(w_max - w)"] if mult else [])
+        potentiate += [apply, "y = 1" if nearest else "y = y + 1"]
+        pre = ([deliver] if deliver is not None and not pulse else []) + depress
+        on_pre = {"pre": "\n".join(pre)}
+        if deliver is not None and pulse:
+            on_pre["deliver"] = deliver
+        on_post = "\n".join(potentiate)
+    s = b2.Synapses(
+        groups[p.pre.name],
+        groups[p.post.name],
+        model,
+        on_pre=on_pre,
+        on_post=on_post,
+        clock=clock,
+        namespace=namespace,
+        name=f"syn_{_safe(p.name)}",
+    )
+    s.connect(i=p.i.astype(np.int64), j=p.j.astype(np.int64))
+    if not (np.array_equal(s.i[:], p.i) and np.array_equal(s.j[:], p.j)):  # pragma: no cover
+        raise RuntimeError(f"Brian2 reordered the synapses of {p.name!r}")
+    s.w = p.weight.copy()
+    D = p.delay_steps.astype(np.float64)
+    if stdp is None:
+        s.pre.delay = ((D - 1) if pulse else D) * dt * b2.ms
+    else:
+        s.pre.delay = D * dt * b2.ms
+        s.pre.order, s.post.order = -1, 1
+        if "deliver" in on_pre:
+            s.deliver.delay = (D - 1) * dt * b2.ms
+            s.deliver.order = 10
+        if stdp.update is not None:
+            K = round(stdp.update.interval / dt)
+            s.namespace.update(bias=stdp.update.bias, decay=stdp.update.decay, K_steps=K)
+            code = (
+                "due = int(((t_in_timesteps + 1) % K_steps) == 0)\n"
+                "w = clip(w + due*(bias + sd), w_min, w_max)\n"
+                "sd = sd*(due*decay + (1 - due))"
+            )
+            s.run_regularly(code, when="synapses", order=5)  # contained in s
+    return s
+
+
+def compare(net, duration: float, target: str = "numpy", directory: str | None = None):
+    """Run ``net`` in spiker and its Brian2 rebuild for ``duration`` ms; report the agreement.
+
+    ``net`` must not have run yet; it is run here (spike records are added to it for every
+    population). Returns a :class:`spiker.interop.Comparison` with spike agreement per
+    population and, for plastic projections, the largest weight difference.
+    """
+    b2 = _import_brian2()
+    model = to_brian2(net, duration, target=target, directory=directory)
+    records = {pop.name: net.record_spikes(pop) for pop in neuron_populations(net)}
+    tic = time.perf_counter()
+    try:
+        model.network.run(model.duration * b2.ms)
+        wall_theirs = time.perf_counter() - tic
+        theirs = {name: model.spikes(name) for name in records}
+        weights_theirs = {
+            p.name: model.weights(p.name)
+            for p in net.projections
+            if p.plasticity is not None and p.name in model.synapses
+        }
+    finally:
+        if target == "cpp_standalone":
+            b2.device.reinit()
+            b2.device.activate()
+            b2.set_device("runtime")
+    tic = time.perf_counter()
+    net.run(model.duration, progress=False)
+    wall_ours = time.perf_counter() - tic
+    pops = {
+        name: compare_spikes(
+            name, rec.group.n, net.dt, model.duration, (rec.steps, rec.i), theirs[name]
+        )
+        for name, rec in records.items()
+    }
+    by_name = {p.name: p for p in net.projections}
+    weights = {
+        name: float(np.max(np.abs(by_name[name].weight - w), initial=0.0))
+        for name, w in weights_theirs.items()
+    }
+    notes = []
+    if any(pop.model.method == "rk4" for pop in neuron_populations(net)):
+        notes.append("rk4: Brian2's own operation order; agreement is not bit-exact")
+    return Comparison(f"brian2 ({target})", model.duration, pops, weights, wall_ours,
+                      wall_theirs, notes)  # fmt: skip
