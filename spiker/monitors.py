@@ -91,8 +91,8 @@ class StateRecord:
     """Samples of one state variable of chosen neurons, created by :meth:`Network.record_state`.
 
     Sampled at the start of every ``every``-th step (time ``n*dt``, before that step's update),
-    except ``"I"``, the total input current applied during step n, and ``"I_syn"``, the
-    exponential synaptic current after step n's decay.
+    except ``"I"``, the total input current applied during step n (which includes ``I_syn`` as
+    sampled at the start of step n).
 
     Attributes
     ----------

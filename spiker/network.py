@@ -415,7 +415,9 @@ class Network:
 
         Schedule of step n (time ``t = n*dt``), the same for every step::
 
-            1. record v, u      state monitors sample v and u as they are at time n*dt
+            1. record state     state monitors sample v, u, I_syn, plastic weights at n*dt;
+                                plastic synapses whose spikes arrive at n deliver them (with
+                                the weight they have now) and apply depression
             2. input            I = I_const + time-varying currents(n) + "pulse" input due at n
                                     + exponential synaptic currents
             3. integrate        v, u from n*dt to (n+1)*dt by each population's method;
@@ -426,6 +428,7 @@ class Network:
             6. reset            spiking neurons: v = c, u += d
             7. record spikes    spike monitors and population rates
             8. propagate        each spike of step n is scheduled to arrive at step n + delay
+            9. plasticity       potentiation at the spikes of step n; deferred (spnet) updates
 
         This is Brian2's order (groups, thresholds, synapses, resets) with its spike label t; a
         jump that arrives in the step its target spikes is lost to the reset, as in Brian2.

@@ -137,35 +137,50 @@ def run_steps(
             info[0] = STATUS_SPIKES_FULL
             return k
         slot = n % L
-        # 1. record v, u (and plastic weights) at the start of the step (time n*dt)
+        # 1. record v, u, I_syn (and plastic weights) at the start of the step (time n*dt)
         for m in range(n_mon):
-            if n % mon_every[m] == 0 and (mon_var[m] <= 1 or mon_var[m] == 4):
+            if n % mon_every[m] == 0 and mon_var[m] != 2:
                 width = mon_ptr[m + 1] - mon_ptr[m]
                 base = mon_base[m] + mon_rows[m] * width
+                var = mon_var[m]
                 for q in range(width):
                     j = mon_idx[mon_ptr[m] + q]
-                    if mon_var[m] == 0:
-                        mon_out[base + q] = v[j]
-                    elif mon_var[m] == 1:
-                        mon_out[base + q] = u[j]
+                    if var == 0:
+                        value = v[j]
+                    elif var == 1:
+                        value = u[j]
+                    elif var == 3:
+                        value = 0.0
+                        for ch in range(n_ch):
+                            value += I_syn[ch, j]
                     else:
-                        mon_out[base + q] = ps[j, 0]
+                        value = ps[j, 0]
+                    mon_out[base + q] = value
         # plastic synapses deliver at arrival, with the weight they have now, and depress
         if plastic:
             stdp_pre_arrivals(
                 n, dt, hist, hist_n, pptr, ppost, pdelay, pbuf, ps, rf, ri, dec, ring
             )  # fmt: skip
-        # 2.-4. input current, integration, threshold
+        # 2.-6., one neuron at a time (each touches only its own state): input current,
+        # integration, synaptic decay, threshold, arrivals of "jump" and "exponential" input,
+        # reset. The slot's input is cleared as it is consumed.
         n_fired = 0
         row = n - n_start + var_row0
+        pulse = ring[BUF_PULSE, slot]
+        jump = ring[BUF_JUMP, slot]
         for i in range(N):
             m_i = method[i]
-            if m_i == METHOD_NONE:
+            if m_i == METHOD_NONE:  # a spike source: input reaching it is dropped
+                pulse[i] = 0.0
+                jump[i] = 0.0
+                for ch in range(n_ch):
+                    ring[BUF_EXP0 + ch, slot, i] = 0.0
                 continue
             cur = I_const[i]
             if has_var:
                 cur += I_var[row, i]
-            cur += ring[BUF_PULSE, slot, i]
+            cur += pulse[i]
+            pulse[i] = 0.0
             for ch in range(n_ch):
                 cur += I_syn[ch, i]
             I[i] = cur
@@ -185,56 +200,42 @@ def run_steps(
                 info[1] = i
                 info[2] = n
                 return k
-            v[i] = vn
-            u[i] = un
-            if vn > v_peak[i] or (vn == v_peak[i] and not strict[i]):
+            for ch in range(n_ch):
+                x = I_syn[ch, i] * syn_decay[ch]
+                w = ring[BUF_EXP0 + ch, slot, i]
+                if w != 0.0:
+                    x += w
+                    ring[BUF_EXP0 + ch, slot, i] = 0.0
+                I_syn[ch, i] = x
+            spiked = vn > v_peak[i] or (vn == v_peak[i] and not strict[i])
+            w = jump[i]
+            if w != 0.0:
+                vn += w
+                jump[i] = 0.0
+            if spiked:
+                vn = c[i]
+                un += d[i]
                 fired[n_fired] = i
                 n_fired += 1
+            v[i] = vn
+            u[i] = un
         # spikes of sources at this step
         while p < ext_step.shape[0] and ext_step[p] == n:
             fired[n_fired] = ext_idx[p]
             n_fired += 1
             p += 1
-        for ch in range(n_ch):
-            f = syn_decay[ch]
-            for i in range(N):
-                I_syn[ch, i] *= f
-        # record the current of this step, and the synaptic current after its decay
-        for m in range(n_mon):
-            if n % mon_every[m] == 0 and (mon_var[m] == 2 or mon_var[m] == 3):
-                width = mon_ptr[m + 1] - mon_ptr[m]
-                base = mon_base[m] + mon_rows[m] * width
-                for q in range(width):
-                    j = mon_idx[mon_ptr[m] + q]
-                    if mon_var[m] == 2:
-                        mon_out[base + q] = I[j]
-                    else:
-                        s = 0.0
-                        for ch in range(n_ch):
-                            s += I_syn[ch, j]
-                        mon_out[base + q] = s
+        # record the input current of this step
         for m in range(n_mon):
             if n % mon_every[m] == 0:
+                if mon_var[m] == 2:
+                    width = mon_ptr[m + 1] - mon_ptr[m]
+                    base = mon_base[m] + mon_rows[m] * width
+                    for q in range(width):
+                        mon_out[base + q] = I[mon_idx[mon_ptr[m] + q]]
                 mon_rows[m] += 1
-        # 5. arrivals due now: jumps into v, exponential kicks into I_syn; clear the slot
-        for i in range(N):
-            ring[BUF_PULSE, slot, i] = 0.0
-            w = ring[BUF_JUMP, slot, i]
-            if w != 0.0:
-                v[i] += w
-                ring[BUF_JUMP, slot, i] = 0.0
-        for ch in range(n_ch):
-            for i in range(N):
-                w = ring[BUF_EXP0 + ch, slot, i]
-                if w != 0.0:
-                    I_syn[ch, i] += w
-                    ring[BUF_EXP0 + ch, slot, i] = 0.0
-        # 6. reset, 7. record spikes, 8. propagate into the ring buffers
+        # 7. record spikes, 8. propagate into the ring buffers
         for q in range(n_fired):
             i = fired[q]
-            if method[i] != METHOD_NONE:
-                v[i] = c[i]
-                u[i] += d[i]
             if spike_mask[i]:
                 spk_step[spk_count[0]] = n
                 spk_idx[spk_count[0]] = i

@@ -118,7 +118,8 @@ def test_exponential_current_decays_with_tau_syn():
     net, v, syn, _ = single_target("exponential", delay=2.0, w=3.0, tau=4.0)
     arrival = 20 + 4
     k = np.arange(0, 20)
-    expected = 3.0 * np.exp(-0.5 * (k + 1) / 4.0)  # recorded after each later step's decay
+    # kicked after the integration of the arrival step, sampled at the start of each later step
+    expected = 3.0 * np.exp(-0.5 * k / 4.0)
     np.testing.assert_allclose(syn[0, arrival + 1 : arrival + 21], expected, rtol=1e-12)
     assert np.all(syn[0, : arrival + 1] == 0.0) and np.all(syn[1] == 0.0)
 
