@@ -8,7 +8,7 @@
 >>> net.run(100.0, progress=False)
 """
 
-from spiker import connect, inputs
+from spiker import bridge, connect, inputs
 from spiker.distributions import Normal, Uniform
 from spiker.groups import PoissonSource, Population, SpikeSource
 from spiker.monitors import RateRecord, SpikeRecord, StateRecord, WeightRecord
@@ -46,6 +46,7 @@ __all__ = [
     "StateRecord",
     "Uniform",
     "WeightRecord",
+    "bridge",
     "connect",
     "inputs",
     "models",
