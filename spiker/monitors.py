@@ -12,7 +12,40 @@ STATE_VARIABLES = {"v": 0, "u": 1, "I": 2, "I_syn": 3}
 _WEIGHT = 4  # kernel code of a plastic weight
 
 
-class SpikeRecord:
+class SpikeTimes:
+    """What follows from spike events ``(steps, i)`` on a grid of ``dt`` ms among ``n_units``
+    units; shared by :class:`SpikeRecord` and :class:`spiker.bridge.Spikes`."""
+
+    steps: np.ndarray
+    i: np.ndarray
+    dt: float
+
+    @property
+    def n_units(self) -> int:
+        raise NotImplementedError
+
+    @property
+    def t(self) -> np.ndarray:
+        """Spike times, ms, shape (count,)."""
+        return self.steps * self.dt
+
+    @property
+    def count(self) -> int:
+        """Number of spikes."""
+        return int(self.steps.shape[0])
+
+    def counts(self) -> np.ndarray:
+        """Spikes per unit, int64 array of shape (n_units,)."""
+        return np.bincount(self.i, minlength=self.n_units).astype(np.int64)
+
+    def trains(self) -> list[np.ndarray]:
+        """Spike times (ms) per unit: a list of ``n_units`` sorted arrays."""
+        order = np.lexsort((self.steps, self.i))
+        split = np.cumsum(np.bincount(self.i, minlength=self.n_units))[:-1]
+        return np.split(self.t[order], split)
+
+
+class SpikeRecord(SpikeTimes):
     """Spikes of a group (or a subset of its neurons), created by :meth:`Network.record_spikes`.
 
     Attributes
@@ -58,23 +91,9 @@ class SpikeRecord:
         return self._join()[1]
 
     @property
-    def t(self) -> np.ndarray:
-        return self.steps * self.dt
-
-    @property
-    def count(self) -> int:
-        """Number of spikes recorded."""
-        return int(self.steps.shape[0])
-
-    def counts(self) -> np.ndarray:
-        """Spikes per neuron of the group, int64 array of shape (group.n,)."""
-        return np.bincount(self.i, minlength=self.group.n).astype(np.int64)
-
-    def trains(self) -> list[np.ndarray]:
-        """Spike times (ms) per neuron of the group: a list of ``group.n`` sorted arrays."""
-        order = np.argsort(self.i, kind="stable")
-        split = np.cumsum(np.bincount(self.i, minlength=self.group.n))[:-1]
-        return np.split(self.t[order], split)
+    def n_units(self) -> int:
+        """Units of the recorded group."""
+        return self.group.n
 
     def rate(self) -> float:
         """Mean firing rate (Hz) of the recorded neurons over the recorded time."""

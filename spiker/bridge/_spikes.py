@@ -9,6 +9,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from spiker import _validate as check
+from spiker.monitors import SpikeTimes
 
 if TYPE_CHECKING:
     from spiker.groups import SpikeSource
@@ -27,7 +28,7 @@ def to_steps(name: str, value_ms: float, dt: float, minimum: int = 0) -> int:
     return steps
 
 
-class Spikes:
+class Spikes(SpikeTimes):
     """Spike events of ``n`` units on a time grid of step ``dt``: unit ``i[k]`` at ``steps[k]``.
 
     The same fields as :class:`spiker.SpikeRecord`, without a network: encoders return it,
@@ -115,24 +116,8 @@ class Spikes:
         )
 
     @property
-    def t(self) -> np.ndarray:
-        """Spike times, ms, shape (count,)."""
-        return self.steps * self.dt
-
-    @property
-    def count(self) -> int:
-        """Number of spikes."""
-        return int(self.steps.shape[0])
-
-    def counts(self) -> np.ndarray:
-        """Spikes per unit, int64 array of shape (n,)."""
-        return np.bincount(self.i, minlength=self.n).astype(np.int64)
-
-    def trains(self) -> list[np.ndarray]:
-        """Spike times (ms) per unit: a list of ``n`` sorted arrays."""
-        order = np.lexsort((self.steps, self.i))
-        split = np.cumsum(np.bincount(self.i, minlength=self.n))[:-1]
-        return np.split(self.t[order], split)
+    def n_units(self) -> int:
+        return self.n
 
     def add_to(self, net: Network, name: str | None = None) -> SpikeSource:
         """Add these spikes to ``net`` as a spike source, ready for :meth:`Network.connect`.
