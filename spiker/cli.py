@@ -1,4 +1,6 @@
-"""Command line: ``spiker run MODEL`` simulates a canonical model and writes its raster."""
+"""Command line: ``spiker run MODEL`` simulates a canonical model and writes its raster;
+``spiker validate MODEL --against brian2|nest`` runs it in spiker and in the reference simulator
+and prints the comparison report (see ``docs/crossval.md``)."""
 
 from __future__ import annotations
 
@@ -41,6 +43,39 @@ def _run(args) -> int:
     return 0
 
 
+VALIDATE_DEFAULT_MS = 1000.0
+
+
+def _validate(args) -> int:
+    from spiker.models import MODELS
+
+    if args.model not in MODELS:
+        print(f"unknown model {args.model!r}; choose from: {', '.join(MODELS)}", file=sys.stderr)
+        return 2
+    kwargs = {} if args.seed is None else {"seed": args.seed}
+    model = MODELS[args.model](**kwargs)
+    if args.duration is None:
+        duration = min(model.duration, VALIDATE_DEFAULT_MS)
+        duration = round(duration / model.net.dt) * model.net.dt
+    else:
+        duration = args.duration
+    try:
+        if args.against == "brian2":
+            from spiker.interop.brian2 import compare
+
+            report = compare(model.net, duration, target=args.target)
+        else:
+            from spiker.interop.nest import compare
+
+            report = compare(model.net, duration)
+    except (ImportError, ValueError) as err:
+        print(f"cannot validate {args.model} against {args.against}: {err}", file=sys.stderr)
+        return 2
+    print(f"model {args.model} (seed {model.net.seed}, dt = {model.net.dt} ms)")
+    print(report)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="spiker", description="spiking networks, simulated")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -52,6 +87,21 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--out", help="raster image path (default: MODEL.png)")
     run.add_argument("--no-progress", action="store_true", help="no progress bar")
     run.set_defaults(func=_run)
+    val = sub.add_parser(
+        "validate", help="run a model in spiker and in Brian2 or NEST; print the agreement"
+    )
+    val.add_argument("model", help="model name (see spiker run --list)")
+    val.add_argument("--against", choices=("brian2", "nest"), default="brian2",
+                     help="reference simulator (default: brian2)")  # fmt: skip
+    val.add_argument(
+        "--duration",
+        type=float,
+        help=f"ms to simulate (default: the model's, at most {VALIDATE_DEFAULT_MS:g})",
+    )
+    val.add_argument("--seed", type=int, help="random seed (default: the model's)")
+    val.add_argument("--target", choices=("numpy", "cython", "cpp_standalone"), default="numpy",
+                     help="Brian2 code generation target (default: numpy)")  # fmt: skip
+    val.set_defaults(func=_validate)
     args = parser.parse_args(argv)
     if getattr(args, "duration", None) is not None and not args.duration > 0:
         parser.error(f"--duration must be > 0 ms; got {args.duration}")

@@ -25,6 +25,7 @@ __all__ = [
     "compare_spikes",
     "external_current",
     "n_steps_of",
+    "neuron_populations",
     "source_spikes",
 ]
 
@@ -248,11 +249,6 @@ class Comparison:
             lines.append(f"  weights {name}: max |w_ours - w_theirs| = {dw:.3g}")
         lines += [f"  note: {n}" for n in self.notes]
         return "\n".join(lines)
-
-
-def population_spikes(net, records) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-    """``{population name: (steps, local indices)}`` from spike records covering populations."""
-    return {r.group.name: (r.steps, r.i.astype(np.int64)) for r in records}
 
 
 def neuron_populations(net) -> list[Population]:

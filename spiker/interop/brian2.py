@@ -115,7 +115,7 @@ class Brian2Model:
         return np.asarray(self.synapses[name].w[:], dtype=np.float64)
 
 
-def _neuron_code(pop: Population, dt: float):
+def _neuron_code(pop: Population):
     """Equations and the integration code of a population: (equations, method, code or None)."""
     model = pop.model
     k2, k1, k0 = (repr(float(k)) for k in model.coefficients)
@@ -145,8 +145,9 @@ def to_brian2(net, duration: float, target: str = "numpy", directory: str | None
     duration : float
         ms; the external current and the Poisson trains are precomputed for this long.
     target : {"numpy", "cython", "cpp_standalone"}
-        Brian2's code generation target (runtime mode for the first two). ``"cpp_standalone"``
-        sets Brian2's device; :func:`compare` resets it after the run.
+        Brian2's code generation target (runtime mode for the first two): sets Brian2's global
+        ``prefs.codegen.target``. ``"cpp_standalone"`` sets Brian2's device; :func:`compare`
+        resets it after the run.
     directory : str, optional
         Project directory for ``cpp_standalone``.
 
@@ -183,7 +184,7 @@ def to_brian2(net, duration: float, target: str = "numpy", directory: str | None
             groups[g.name] = bg
             objects.append(bg)
             continue
-        eqs, method, code = _neuron_code(g, dt)
+        eqs, method, code = _neuron_code(g)
         kinds = into[g.name]
         channels = sorted(k for k in kinds if isinstance(k, int))
         eqs += "I : 1\na : 1\nb : 1\nc : 1\nd : 1\nv_peak : 1\n"
@@ -210,13 +211,16 @@ def to_brian2(net, duration: float, target: str = "numpy", directory: str | None
             setattr(ng, name, getattr(g, name).copy())
         if varying:
             namespace["I_ext"] = b2.TimedArray(cur.copy(), dt=dt * b2.ms)
-            first = "I = I_ext(t, i)"
+            terms = ["I_ext(t, i)"]
         else:
             ng.I_ext = cur[0].copy()
-            first = "I = I_ext"
-        current = [first]
-        current += ["I = I + I_pulse"] if "pulse" in kinds else []
-        current += [f"I = I + I_syn{k}" for k in channels]
+            terms = ["I_ext"]
+        terms += ["I_pulse"] if "pulse" in kinds else []
+        terms += [f"I_syn{k}" for k in channels]
+        # ((I_ext + I_pulse) + I_syn0) + ...: one addition per statement, the engine's order.
+        # The first statement must make a new array: numpy code for "I = I_ext" aliases I_ext.
+        current = [f"I = {terms[0]}" if len(terms) == 1 else f"I = {terms[0]} + {terms[1]}"]
+        current += [f"I = I + {term}" for term in terms[2:]]
         # run_regularly objects are contained in the group: adding it adds them
         objects.append(ng)
         ng.run_regularly("\n".join(current), when="groups", order=-1)
