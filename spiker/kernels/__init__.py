@@ -5,8 +5,12 @@ validates once, at the API) and write into preallocated outputs. Each has a slow
 ``tests/spiker/naive.py`` that it must match spike for spike.
 """
 
-from spiker.kernels.engine import STATUS_DIVERGED, STATUS_OK, STATUS_SPIKES_FULL, run_steps
-from spiker.kernels.neurons import (
+from spiker.kernels._cache import sync_cache
+
+sync_cache()  # before the kernels' modules load their cached machine code
+
+from spiker.kernels.engine import STATUS_DIVERGED, STATUS_OK, STATUS_SPIKES_FULL, run_steps  # noqa: E402
+from spiker.kernels.neurons import (  # noqa: E402
     METHOD_CODES,
     METHOD_EULER,
     METHOD_IZHIKEVICH,
