@@ -5,7 +5,9 @@ Measures (1) one LSTM forward + backward pass (B=64, T=100, D=2, H=64, last outp
 Adam). Prints the median of ``--repeats`` timings for each and the ratio ours / torch
 (below 1 means faster than torch).
 
-    python benchmarks/networks_vs_torch.py [--repeats 7] [--threads N]
+    python benchmarks/networks_vs_torch.py [--repeats 7] [--threads 1]
+
+torch is required here (it is the peer); networks itself never imports it.
 """
 
 from __future__ import annotations
@@ -129,12 +131,24 @@ def cnn_epoch_torch(torch, dtype, x, y):
 def main(argv: list[str] | None = None) -> list[tuple[str, str, float, float]]:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=7, help="timed repeats per case")
-    parser.add_argument("--threads", type=int, default=None, help="torch.set_num_threads")
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=1,
+        help="threads for torch and for NumPy's BLAS (0: each library's default). One thread "
+        "gives stable figures on a shared machine, where idle BLAS threads spin",
+    )
     args = parser.parse_args(argv)
     import torch
 
     if args.threads:
         torch.set_num_threads(args.threads)
+        try:  # the same number of BLAS threads for NumPy
+            from threadpoolctl import threadpool_limits
+
+            threadpool_limits(limits=args.threads, user_api="blas")
+        except ImportError:
+            print("threadpoolctl not installed: NumPy's BLAS keeps its default threads")
     x, y = digits_data()
     rows = []
     for name, np_dtype, t_dtype in (

@@ -11,7 +11,13 @@ Both train an LSTM(64) + Dense(1) with Adam and gradient clipping on fresh seque
 epoch, print the test figures, and plot the loss curves to ``--out``.
 
     python examples/adding_problem.py                  # both variants, T=100 (the claims)
-    python examples/adding_problem.py --variant arjovsky --T 50 --epochs 30
+    python examples/adding_problem.py --variant arjovsky --T 50 --hidden 32 --lr 1e-2 \
+        --batch-size 32 --steps-per-epoch 25 --epochs 60   # the short form run by the tests
+
+With the defaults (float32, one BLAS thread) on a shared 2-core machine: Arjovsky T=100
+reached test MSE 1.1e-3 after 5600 updates (267 s; 387 s under heavier load); the 1997 form
+reached test MSE 4.1e-5, 1 of 2560 test sequences off by more than 0.04, after 10000 updates
+(1195 s).
 """
 
 from __future__ import annotations
@@ -59,13 +65,14 @@ def train(
     dtype: str = "float32",
     patience: int = 8,
     min_lr: float = 1e-5,
+    decay_below: float = 0.01,
     progress: bool = True,
 ) -> dict:
     """Train on ``epochs * steps_per_epoch`` fresh batches; return the figures and history.
 
     Stops early once the MSE on a 512-sequence validation set (checked after each epoch) is
-    below ``target_mse``; halves the learning rate when it has not improved by 5 % for
-    ``patience`` epochs (down to ``min_lr``).
+    below ``target_mse``. Once it is below ``decay_below``, halves the learning rate whenever it
+    has not improved by 5 % for ``patience`` epochs (down to ``min_lr``).
 
     Returns
     -------
@@ -103,7 +110,10 @@ def train(
             )
         if target_mse is not None and val < target_mse:
             break
-        # halve the learning rate when validation MSE has not improved by 5 % for `patience`
+        # once past the initial plateau (validation MSE below `decay_below`), halve the
+        # learning rate whenever it has not improved by 5 % for `patience` epochs
+        if val >= decay_below:
+            continue
         if val < 0.95 * best:
             best, since = val, 0
         else:
@@ -145,6 +155,15 @@ def plot(results: dict[str, dict], path: str) -> None:
     print(f"wrote {path}")
 
 
+def limit_blas_threads(n: int) -> None:
+    """Cap NumPy's BLAS threads with threadpoolctl when it is installed (it comes with sklearn)."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:
+        return
+    threadpool_limits(limits=n, user_api="blas")
+
+
 def main(argv: list[str] | None = None) -> dict[str, dict]:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--variant", choices=["both", "arjovsky", "hochreiter1997"], default="both")
@@ -156,8 +175,15 @@ def main(argv: list[str] | None = None) -> dict[str, dict]:
     parser.add_argument("--lr", type=float, default=1e-3)
     parser.add_argument("--dtype", default="float32", choices=["float32", "float64"])
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--blas-threads",
+        type=int,
+        default=1,
+        help="BLAS threads (the matrices are small; extra threads only spin on a busy machine)",
+    )
     parser.add_argument("--out", default="adding_problem.png", help="figure path")
     args = parser.parse_args(argv)
+    limit_blas_threads(args.blas_threads)
     variants = ["arjovsky", "hochreiter1997"] if args.variant == "both" else [args.variant]
     results = {}
     for variant in variants:

@@ -96,6 +96,15 @@ def plot(result: dict, path: str, low: float, high: float) -> None:
     print(f"wrote {path}")
 
 
+def limit_blas_threads(n: int) -> None:
+    """Cap NumPy's BLAS threads with threadpoolctl when it is installed (it comes with sklearn)."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:
+        return
+    threadpool_limits(limits=n, user_api="blas")
+
+
 def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--epochs", type=int, default=150)
@@ -103,8 +112,15 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--low", type=float, default=0.0)
     parser.add_argument("--high", type=float, default=400.0)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--blas-threads",
+        type=int,
+        default=1,
+        help="BLAS threads (the matrices are small; extra threads only spin on a busy machine)",
+    )
     parser.add_argument("--out", default="bounded_regression.png", help="figure path")
     args = parser.parse_args(argv)
+    limit_blas_threads(args.blas_threads)
     build(args.low, args.high, args.seed).summary((10,))
     r = run(args.epochs, args.lr, args.low, args.high, args.seed)
     print(

@@ -1,6 +1,6 @@
 """Izhikevich (2003) net.m: 1000 neurons, raster plot (the main job, as ``spiker run``).
 
-    python examples/izhikevich2003.py [--duration 1000] [--seed 1] [--out izhikevich2003.png]
+python examples/izhikevich2003.py [--duration 1000] [--seed 1] [--out izhikevich2003.png]
 """
 
 import argparse

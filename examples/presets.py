@@ -1,6 +1,6 @@
 """The seven 2003 neuron classes (RS, IB, CH, FS, LTS, TC, RZ) under a current step.
 
-    python examples/presets.py [--current 10] [--out presets.png]
+python examples/presets.py [--current 10] [--out presets.png]
 """
 
 import argparse
@@ -42,10 +42,18 @@ def main() -> None:
         ax.set_ylabel(name, rotation=0, labelpad=18)
         ax.set_xlabel("time (ms)" if ax is axes[-1] else "")
         ax.set_ylim(-90, 40)
-        ax.text(1.01, 0.5, f"a={a} b={b}\nc={c} d={d}\n{spikes[name].count} spikes",
-                transform=ax.transAxes, fontsize=7, va="center")
-        print(f"{name:>4}: {spikes[name].count:3d} spikes, first at "
-              f"{spikes[name].t[0] if spikes[name].count else float('nan'):.1f} ms")
+        ax.text(
+            1.01,
+            0.5,
+            f"a={a} b={b}\nc={c} d={d}\n{spikes[name].count} spikes",
+            transform=ax.transAxes,
+            fontsize=7,
+            va="center",
+        )
+        print(
+            f"{name:>4}: {spikes[name].count:3d} spikes, first at "
+            f"{spikes[name].t[0] if spikes[name].count else float('nan'):.1f} ms"
+        )
     axes[0].set_title(f"Izhikevich (2003) classes, I = {args.current} from 20 to 220 ms")
     fig.tight_layout()
     fig.savefig(args.out, dpi=120)

@@ -201,8 +201,10 @@ class Sequential(Layer):
             for step, start in enumerate(range(0, n, batch_size), start=1):
                 idx = order[start : start + batch_size]
                 xb, yb = x[idx], y[idx]
-                out = self.forward(xb, training=True)
-                value = loss.forward(out, yb)
+                # overflow is detected below and reported with advice, not as a warning
+                with np.errstate(over="ignore", invalid="ignore"):
+                    out = self.forward(xb, training=True)
+                    value = loss.forward(out, yb)
                 if not np.isfinite(value):
                     bar.close()
                     raise FloatingPointError(
@@ -211,8 +213,9 @@ class Sequential(Layer):
                         f"lr={optimizer.lr} or gradient clipping (e.g. clip_norm=1.0 on the "
                         "optimiser), and check the inputs for NaN or very large values"
                     )
-                self.backward(loss.backward())
-                optimizer.step(params, self.parameters()[1])
+                with np.errstate(over="ignore", invalid="ignore"):
+                    self.backward(loss.backward())
+                    optimizer.step(params, self.parameters()[1])
                 total += value * len(idx)
                 if classify:
                     correct += accuracy(out, yb) * len(idx)

@@ -74,7 +74,8 @@ class Optimizer:
         """Update every array of ``params`` in place from the matching entry of ``grads``."""
         if len(params) != len(grads):
             raise ValueError(f"got {len(params)} parameters but {len(grads)} gradients")
-        grads = [np.array(g, copy=True) for g in grads]
+        if self.clip_value is not None or self.clip_norm is not None:
+            grads = [np.array(g, copy=True) for g in grads]  # clip copies, not the caller's
         if self.clip_value is not None:
             clip_grad_value(grads, self.clip_value)
         if self.clip_norm is not None:

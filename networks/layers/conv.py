@@ -47,9 +47,11 @@ class Conv2D(Layer):
     Notes
     -----
     ``params["W"]``: (O, C, kh, kw); ``params["b"]``: (O,). Input (N, C, H, W), output
-    (N, O, H_out, W_out). The forward pass builds the column matrix (N H_out W_out, C kh kw) from a
-    strided view in one copy and multiplies it once; backward reuses it for dL/dW and scatters dL/dx
-    with one vectorised add per kernel offset (kh kw of them).
+    (N, O, H_out, W_out). The forward pass builds the column matrix (C kh kw, H_out W_out N) from a
+    strided window view in one copy and multiplies it once; backward reuses it for dL/dW and
+    scatters dL/dx with one vectorised add per kernel offset (kh kw of them, never per pixel).
+    Internally the batch axis is last, so those copies move contiguous runs of W_out N values;
+    outputs are NCHW views of (O, H_out, W_out, N) memory.
     """
 
     def __init__(
@@ -119,37 +121,39 @@ class Conv2D(Layer):
             )
         n, c, h, w = x.shape
         (pt, pb), (pl, pr) = self._pads(h, w)
-        if pt or pb or pl or pr:
-            x = np.pad(x, ((0, 0), (0, 0), (pt, pb), (pl, pr)))
         (kh, kw), (sh, sw) = self.kernel_size, self.stride
         _, ho, wo = self.output_shape((c, h, w))
         if ho < 1 or wo < 1:
             raise ValueError(f"Conv2D kernel {self.kernel_size} is larger than input {(h, w)}")
-        win = sliding_window_view(x, (kh, kw), axis=(2, 3))[:, :, : sh * ho : sh, : sw * wo : sw]
-        # (N, Ho, Wo, C, kh, kw) -> rows of the column matrix, one copy
-        cols = win.transpose(0, 2, 3, 1, 4, 5).reshape(n * ho * wo, c * kh * kw)
-        wmat = self.params["W"].reshape(self.out_channels, -1)
-        y = cols @ wmat.T
-        y += self.params["b"]
-        self._cols, self._padded_shape, self._pads_used = cols, x.shape, (pt, pl, h, w)
-        return y.reshape(n, ho, wo, self.out_channels).transpose(0, 3, 1, 2)
+        # padded input with the batch axis last: (C, Hp, Wp, N)
+        xp = np.zeros((c, h + pt + pb, w + pl + pr, n), dtype=x.dtype)
+        xp[:, pt : pt + h, pl : pl + w, :] = x.transpose(1, 2, 3, 0)
+        win = sliding_window_view(xp, (kh, kw), axis=(1, 2))[:, : sh * ho : sh, : sw * wo : sw]
+        # column matrix (C kh kw, Ho Wo N), filled from the strided window view in one copy
+        cols = np.empty((c, kh, kw, ho, wo, n), dtype=x.dtype)
+        np.copyto(cols, win.transpose(0, 4, 5, 1, 2, 3))
+        cols = cols.reshape(c * kh * kw, ho * wo * n)
+        y = self.params["W"].reshape(self.out_channels, -1) @ cols
+        y += self.params["b"][:, None]
+        self._cols, self._padded_shape, self._pads_used = cols, xp.shape, (pt, pl, h, w)
+        # (O, Ho, Wo, N) in memory, seen as NCHW
+        return y.reshape(self.out_channels, ho, wo, n).transpose(3, 0, 1, 2)
 
     def backward(self, dy: np.ndarray) -> np.ndarray:
-        """dL/dW = dy^T cols, dL/db = sum(dy), dL/dx = col2im(dy W)."""
+        """dL/dW = dy cols^T, dL/db = sum(dy), dL/dx = col2im(W^T dy)."""
         n, o, ho, wo = dy.shape
         (kh, kw), (sh, sw) = self.kernel_size, self.stride
         c = self.in_channels
-        dy2 = dy.transpose(0, 2, 3, 1).reshape(-1, o)
-        self.grads["W"] = (dy2.T @ self._cols).reshape(self.params["W"].shape)
-        self.grads["b"] = dy2.sum(axis=0)
-        dcols = (dy2 @ self.params["W"].reshape(o, -1)).reshape(n, ho, wo, c, kh, kw)
-        dcols = dcols.transpose(0, 3, 4, 5, 1, 2)  # (N, C, kh, kw, Ho, Wo)
-        dx = np.zeros(self._padded_shape, dtype=dy.dtype)
+        dy2 = dy.transpose(1, 2, 3, 0).reshape(o, ho * wo * n)
+        self.grads["W"] = (dy2 @ self._cols.T).reshape(self.params["W"].shape)
+        self.grads["b"] = dy2.sum(axis=1)
+        dcols = (self.params["W"].reshape(o, -1).T @ dy2).reshape(c, kh, kw, ho, wo, n)
+        dx = np.zeros(self._padded_shape, dtype=dy.dtype)  # (C, Hp, Wp, N)
         for p in range(kh):
             for q in range(kw):
-                dx[:, :, p : p + sh * ho : sh, q : q + sw * wo : sw] += dcols[:, :, p, q]
+                dx[:, p : p + sh * ho : sh, q : q + sw * wo : sw, :] += dcols[:, p, q]
         pt, pl, h, w = self._pads_used
-        return dx[:, :, pt : pt + h, pl : pl + w]
+        return dx[:, pt : pt + h, pl : pl + w, :].transpose(3, 0, 1, 2)
 
     def __repr__(self) -> str:
         return (

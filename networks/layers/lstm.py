@@ -134,9 +134,9 @@ class LSTM(Layer):
         p = self.params
         dt = x.dtype
         m = self._mask(x, lengths)
-        xt = x.transpose(1, 0, 2)
+        xt = np.ascontiguousarray(x.transpose(1, 0, 2))
         if m is not None:
-            xt = xt * m  # padding may be NaN; keep it out of dW_ih
+            xt = np.where(m > 0, xt, 0)  # padding may be NaN: keep it out of the sums
         h_all = np.empty((t + 1, bsz, hs), dtype=dt)  # h_all[k + 1] = h after step k
         c_all = np.empty((t + 1, bsz, hs), dtype=dt)
         if state is None:
@@ -148,8 +148,9 @@ class LSTM(Layer):
         # tanh(a) = 2 sigmoid(2 a) - 1 for g, into scaled copies of the weights (exact in floats).
         scale = np.full(4 * hs, -1.0, dtype=dt)
         scale[2 * hs : 3 * hs] = -2.0
-        gates = xt @ (p["W_ih"] * scale[:, None]).T  # (T, B, 4H): -z, then activations
+        gates = xt.reshape(t * bsz, -1) @ (p["W_ih"] * scale[:, None]).T
         gates += p["b"] * scale
+        gates = gates.reshape(t, bsz, 4 * hs)  # -z, then the activations, in place
         w_hh_t = np.ascontiguousarray((p["W_hh"] * scale[:, None]).T)
         tanh_c = np.empty((t, bsz, hs), dtype=dt)
         rec = np.empty((bsz, 4 * hs), dtype=dt)
@@ -209,29 +210,14 @@ class LSTM(Layer):
     ) -> np.ndarray:
         """dy: (B, T, H) or (B, H) as the output -> dL/dx (B, T, D); fills ``grads``, ``dstate``.
 
-        The local derivatives of every step are computed for all steps at once before the
-        recurrence, so the loop over time does five element-wise products and one matmul.
+        Nothing of the forward pass is recomputed: the local derivatives come from the cached
+        gates, a chunk of steps at a time; the reversed loop over time does five element-wise
+        products and one matmul per step.
         """
         xt, h_all, c_all, gates, tanh_c, m = self._cache
         p = self.params
         t, bsz, hs = tanh_c.shape
         dt = gates.dtype
-        g4 = gates.reshape(t, bsz, 4, hs)
-        i, f, g, o = g4[:, :, 0], g4[:, :, 1], g4[:, :, 2], g4[:, :, 3]
-        c_prev_all = c_all[:t]
-        # dz = [dct * K_i, dct * K_f, dct * K_g, dh * K_o] with dct = dc + dh * kc
-        kk = np.empty((t, bsz, 4, hs), dtype=dt)
-        kk[:, :, 0] = g * i * (1 - i)
-        kk[:, :, 1] = c_prev_all * f * (1 - f)
-        kk[:, :, 2] = i * (1 - g * g)
-        kk[:, :, 3] = tanh_c * o * (1 - o)
-        kc = o * (1 - tanh_c * tanh_c)
-        fc = f
-        if m is not None:
-            kk *= m[:, :, :, None]
-            kc *= m
-            fc = np.where(m > 0, f, 1)  # a padded step carries dc unchanged
-            keep_dh = 1 - m
         peep = self.peepholes
         if peep:
             w_co = p["w_co"]
@@ -247,37 +233,68 @@ class LSTM(Layer):
         else:
             dh += dy
         w_hh = p["W_hh"]
+        # Local derivatives are formed for a chunk of steps at a time (few large ufunc calls,
+        # the chunk still in cache), then the recurrence runs through the chunk backwards.
+        chunk = max(1, min(t, (1 << 20) // (bsz * 4 * hs * gates.itemsize)))
+        kk_buf = np.empty((chunk, bsz, 4, hs), dtype=dt)
+        kc_buf = np.empty((chunk, bsz, hs), dtype=dt)
         dct = np.empty((bsz, hs), dtype=dt)
-        for k in range(t - 1, -1, -1):
-            if self.return_sequences:
-                dh += dys[k]
-            dz = dz_all[k]
-            dz3 = dz.reshape(bsz, 4, hs)
-            np.multiply(dh, kk[k, :, 3], out=dz3[:, 3])
-            np.multiply(dh, kc[k], out=dct)
-            dct += dc
-            if peep:
-                dct += dz3[:, 3] * w_co
-            np.multiply(kk[k, :, :3], dct[:, None, :], out=dz3[:, :3])
-            dc = dct * fc[k]
-            if peep:
-                dc += (dz3[:, :2] * w_cif).sum(axis=1)
-            dh_prev = dz @ w_hh
+        for k1 in range(t, 0, -chunk):
+            k0 = max(0, k1 - chunk)
+            n_k = k1 - k0
+            g4 = gates[k0:k1].reshape(n_k, bsz, 4, hs)
+            i, f, g, o = g4[:, :, 0], g4[:, :, 1], g4[:, :, 2], g4[:, :, 3]
+            tc = tanh_c[k0:k1]
+            kk, kc = kk_buf[:n_k], kc_buf[:n_k]
+            # kk = [g i (1 - i), c_prev f (1 - f), i (1 - g^2), tanh(c) o (1 - o)]
+            np.subtract(1, g4, out=kk)
+            kk *= g4
+            kk[:, :, 0] *= g
+            kk[:, :, 1] *= c_all[k0:k1]
+            np.multiply(g, g, out=kk[:, :, 2])
+            np.subtract(1, kk[:, :, 2], out=kk[:, :, 2])
+            kk[:, :, 2] *= i
+            kk[:, :, 3] *= tc
+            # kc = o (1 - tanh(c)^2) = o - h tanh(c)
+            np.multiply(h_all[k0 + 1 : k1 + 1], tc, out=kc)
+            np.subtract(o, kc, out=kc)
             if m is not None:
-                dh_prev += keep_dh[k] * dh
-            dh = dh_prev
+                kk *= m[k0:k1, :, :, None]
+                kc *= m[k0:k1]
+            for k in range(k1 - 1, k0 - 1, -1):
+                if self.return_sequences:
+                    dh += dys[k]
+                kkk = kk[k - k0]
+                dz3 = dz_all[k].reshape(bsz, 4, hs)
+                np.multiply(dh, kkk[:, 3], out=dz3[:, 3])
+                np.multiply(dh, kc[k - k0], out=dct)
+                dct += dc
+                if peep:
+                    dct += dz3[:, 3] * w_co
+                np.multiply(kkk[:, :3], dct[:, None, :], out=dz3[:, :3])
+                dc = dct * f[k - k0]
+                if peep:
+                    dc += (dz3[:, :2] * w_cif).sum(axis=1)
+                if m is not None:
+                    # a padded step carries dc and dh unchanged (its dz is zero)
+                    dc += (1 - m[k]) * (dct - dc)
+                dh_prev = dz3.reshape(bsz, 4 * hs) @ w_hh
+                if m is not None:
+                    dh_prev += (1 - m[k]) * dh
+                dh = dh_prev
+        c_prev_all = c_all[:t]
         dz2 = dz_all.reshape(t * bsz, 4 * hs)
-        self.grads["W_ih"] = dz2.T @ xt.reshape(t * bsz, -1)
+        self.grads["W_ih"] = (xt.reshape(t * bsz, -1).T @ dz2).T
         self.grads["W_hh"] = dz2.T @ h_all[:t].reshape(t * bsz, hs)
-        self.grads["b"] = dz2.sum(axis=0)
+        self.grads["b"] = np.ones(t * bsz, dtype=dt) @ dz2
         if peep:
             dz4 = dz_all.reshape(t, bsz, 4, hs)
             self.grads["w_ci"] = np.einsum("tbh,tbh->h", dz4[:, :, 0], c_prev_all)
             self.grads["w_cf"] = np.einsum("tbh,tbh->h", dz4[:, :, 1], c_prev_all)
             self.grads["w_co"] = np.einsum("tbh,tbh->h", dz4[:, :, 3], c_all[1:])
         self.dstate = (dh, dc)
-        dx = dz_all @ p["W_ih"]
-        return dx.transpose(1, 0, 2)
+        dx = (p["W_ih"].T @ dz2.T).reshape(-1, t, bsz)
+        return dx.transpose(2, 1, 0)
 
     def __repr__(self) -> str:
         return (

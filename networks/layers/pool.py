@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-from numpy.lib.stride_tricks import sliding_window_view
 
 from networks.layers.base import Layer
 from networks.layers.conv import _pair
@@ -22,8 +21,10 @@ class MaxPool2D(Layer):
 
     Notes
     -----
-    The gradient goes to the first maximum of each window (ties as in PyTorch on CPU). Backward
-    scatters with one ``bincount`` over flat input indices, so overlapping windows add up.
+    The gradient goes to the first maximum of each window in row-major order (ties as in
+    PyTorch on CPU); overlapping windows add up. Forward and backward loop over the kh kw
+    window offsets, each step vectorised over the whole batch; forward caches its input and
+    output, and backward finds the arg-max positions from them.
     """
 
     def __init__(
@@ -50,22 +51,30 @@ class MaxPool2D(Layer):
         _, ho, wo = self.output_shape((c, h, w))
         if ho < 1 or wo < 1:
             raise ValueError(f"MaxPool2D window {self.size} is larger than input {(h, w)}")
-        win = sliding_window_view(x, (kh, kw), axis=(2, 3))[:, :, : sh * ho : sh, : sw * wo : sw]
-        win = win.reshape(n, c, ho, wo, kh * kw)
-        arg = win.argmax(axis=-1)
-        y = np.take_along_axis(win, arg[..., None], axis=-1)[..., 0]
-        # flat index of each maximum in x
-        rows = np.arange(ho)[:, None] * sh + arg // kw
-        cols = np.arange(wo)[None, :] * sw + arg % kw
-        base = (np.arange(n * c) * (h * w)).reshape(n, c, 1, 1)
-        self._idx = (base + rows * w + cols).ravel()
-        self._shape = x.shape
+        # the running maximum over the kh kw window offsets, each step vectorised over the batch
+        y = None
+        for k in range(kh * kw):
+            p, q = divmod(k, kw)
+            xk = x[:, :, p : p + sh * ho : sh, q : q + sw * wo : sw]
+            y = xk.copy() if y is None else np.maximum(y, xk, out=y)
+        self._x, self._y = x, y
         return y
 
     def backward(self, dy: np.ndarray) -> np.ndarray:
-        size = int(np.prod(self._shape))
-        dx = np.bincount(self._idx, weights=dy.ravel(), minlength=size)
-        return dx.astype(dy.dtype, copy=False).reshape(self._shape)
+        """dL/dx: dy goes to the first position (row-major) of each window holding its max."""
+        (kh, kw), (sh, sw) = self.size, self.stride
+        _, _, ho, wo = dy.shape
+        x, y = self._x, self._y
+        dx = np.zeros(x.shape, dtype=dy.dtype)
+        free = np.ones(y.shape, dtype=bool)  # windows whose maximum is not yet assigned
+        for k in range(kh * kw):
+            p, q = divmod(k, kw)
+            sl = (slice(None), slice(None), slice(p, p + sh * ho, sh), slice(q, q + sw * wo, sw))
+            hit = x[sl] == y
+            hit &= free
+            free &= ~hit
+            dx[sl] += dy * hit
+        return dx
 
     def __repr__(self) -> str:
         return f"MaxPool2D({self.size}, stride={self.stride})"
