@@ -465,20 +465,24 @@ class Network:
         runtime = RunBuffers(self, n_total, comp)
         from tqdm.auto import tqdm
 
-        bar = tqdm(
-            total=round(n_total * self.dt, 6),
-            unit="ms",
-            unit_scale=False,
-            disable=progress is False,
-            delay=0 if progress else 2.0,
-            desc="spiker",
-            leave=progress is True,
-            bar_format="{desc}: {percentage:3.0f}%|{bar}| {n:.0f}/{total:.0f} ms "
-            "[{elapsed}<{remaining}, {rate_fmt}]",
-        )
+        def progress_bar(initial: float):
+            return tqdm(
+                total=round(n_total * self.dt, 6),
+                initial=initial,
+                unit="ms",
+                unit_scale=False,
+                disable=progress is False,
+                delay=0 if progress else 2.0,
+                desc="spiker",
+                leave=progress is True,
+                bar_format="{desc}: {percentage:3.0f}%|{bar}| {n:.0f}/{total:.0f} ms "
+                "[{elapsed}<{remaining}, {rate_fmt}]",
+            )
+
         n0 = self.step
         done = 0
-        chunk = min(100, self._max_chunk)
+        chunk = 1  # the first call may compile the kernels: the bar starts after it (true ETA)
+        bar = None
         interrupted = False
         try:
             with sigint_flag() as flag:
@@ -489,17 +493,23 @@ class Network:
                     elapsed = time.perf_counter() - tic
                     advanced = self.step - n0 - done
                     done += advanced
-                    bar.update(advanced * self.dt)
+                    if bar is None:
+                        bar = progress_bar(done * self.dt)
+                    else:
+                        bar.update(advanced * self.dt)
                     if status == STATUS_DIVERGED:
                         break
-                    if advanced:
+                    if advanced and done > 1:
                         per_step = elapsed / advanced
                         chunk = int(min(self._max_chunk, max(1, 0.2 / max(per_step, 1e-9))))
+                    elif advanced:
+                        chunk = min(100, self._max_chunk)
                     if flag.is_set():
                         interrupted = True
                         break
         finally:
-            bar.close()
+            if bar is not None:
+                bar.close()
             runtime.finish(n0)
             scatter_plastic(comp, plastic)
         if runtime.info[0] == STATUS_DIVERGED:
