@@ -2,9 +2,9 @@
 
 Static synapses: one CSR by presynaptic global index sorted by (buffer, delay, post) within a
 row and cut into segments of equal buffer and delay (``seg_*``, ``post``; weights gathered per
-run in ``order``). Plastic synapses: a second CSR sorted by presynaptic
-index, then delay (``pptr``, ...), plus an index by postsynaptic neuron (``qptr``, ``qidx``), and
-a table of rule parameters. The result is cached by the network until its structure changes.
+run in ``order``). Plastic synapses: state rows sorted by postsynaptic unit (``qptr``), a CSR
+by presynaptic unit sorted by delay that points at them (``pptr``, ``prow``, ...), and a table
+of rule parameters. The result is cached by the network until its structure changes.
 """
 
 from __future__ import annotations
@@ -87,24 +87,24 @@ def compile_network(net) -> dict:
         if r.update is not None:
             rf[k, 6:] = (r.update.bias, r.update.decay)
             ri[k, 2] = _steps_of("SpnetUpdate interval", r.update.interval, net.dt)
-    post_sorted = ppost[porder]
-    qidx = np.argsort(post_sorted, kind="stable").astype(np.int64)
-    # position of each projection's synapse k in the plastic order
-    inverse = np.empty_like(porder)
-    inverse[porder] = np.arange(porder.shape[0])
+    # state rows in postsynaptic order (a postsynaptic spike then reads its incoming synapses
+    # in sequence: these are the most frequent events); the CSR by presynaptic unit points at them
+    sorder = np.lexsort((ppre, ppost))
+    row = np.empty_like(sorder)
+    row[sorder] = np.arange(sorder.shape[0])
     offsets = np.cumsum([0] + [p.n for p in plastic])
     comp.update(
         plastic=plastic,
-        porder=porder,
-        p_of={id(p): inverse[offsets[k] : offsets[k + 1]] for k, p in enumerate(plastic)},
+        sorder=sorder,
+        p_of={id(p): row[offsets[k] : offsets[k + 1]] for k, p in enumerate(plastic)},
         pptr=_csr_ptr(ppre, N),
-        ppost=post_sorted.astype(np.int32),
+        ppost=ppost[porder].astype(np.int32),
         pdelay=pdelay[porder],
         pbuf=pbuf[porder],
-        prule=prule[porder],
+        prow=row[porder].astype(np.int64),
+        prule=prule[sorder],
         dec=_decay_tables(rf, net.dt),
-        qptr=_csr_ptr(post_sorted, N),
-        qidx=qidx,
+        qptr=_csr_ptr(ppost, N),
         rf=rf,
         ri=ri,
     )
@@ -129,11 +129,11 @@ def _decay_tables(rf: np.ndarray, dt: float, size: int = 4096) -> np.ndarray:
 def gather_plastic(comp: dict) -> np.ndarray:
     """Per-plastic-synapse state, one 64-byte row per synapse in kernel order (see
     kernels/plasticity.py), from the projections."""
-    porder = comp["porder"]
-    out = np.zeros((porder.shape[0], 8))
+    sorder = comp["sorder"]
+    out = np.zeros((sorder.shape[0], 8))
     for col, key in enumerate(PLASTIC_STATE):
         arrays = [p._plastic[key] if key != "w" else p.weight for p in comp["plastic"]]
-        out[:, col] = _cat(arrays, np.float64)[porder]
+        out[:, col] = _cat(arrays, np.float64)[sorder]
     out[:, len(PLASTIC_STATE)] = comp["prule"]
     return out
 

@@ -80,9 +80,9 @@ def run_steps(
     ppost,
     pdelay,
     pbuf,
+    prow,
     ps,
     qptr,
-    qidx,
     rf,
     ri,
     dec,
@@ -159,7 +159,7 @@ def run_steps(
         # plastic synapses deliver at arrival, with the weight they have now, and depress
         if plastic:
             stdp_pre_arrivals(
-                n, dt, hist, hist_n, pptr, ppost, pdelay, pbuf, ps, rf, ri, dec, ring
+                n, dt, hist, hist_n, pptr, ppost, pdelay, pbuf, prow, ps, rf, ri, dec, ring
             )  # fmt: skip
         # 2.-6., one neuron at a time (each touches only its own state): input current,
         # integration, synaptic decay, threshold, arrivals of "jump" and "exponential" input,
@@ -249,7 +249,7 @@ def run_steps(
                     row[syn_post[s]] += syn_w[s]
         # 9. plasticity: potentiation at postsynaptic spikes, deferred updates, spike history
         if plastic:
-            stdp_post_spikes(n, dt, fired, n_fired, qptr, qidx, ps, rf, ri, dec)
+            stdp_post_spikes(n, dt, fired, n_fired, qptr, ps, rf, ri, dec)
             stdp_apply_deferred(n, ps, rf, ri)
             h = n % H
             for q in range(n_fired):

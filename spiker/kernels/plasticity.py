@@ -1,13 +1,14 @@
 """Event-driven STDP kernels, called from the step loop (see :mod:`spiker.plasticity`).
 
-Plastic synapses are indexed p = 0..P-1, sorted by presynaptic global index, then delay
-(``pptr`` is the CSR row pointer), with a second index by postsynaptic neuron
-(``qptr``, ``qidx``). Per-synapse state is one row of ``ps`` (P, 8): 64 bytes, so that the random
-accesses of a postsynaptic spike touch one cache line per synapse: weight (``S_W``), pre trace
-(``S_X``) and the step of its last update (``S_XL``), post trace (``S_Y``, ``S_YL``), deferred
-change (``S_SD``), rule index (``S_RULE``). Rule parameters are rows of ``rf`` (float: a_plus,
-a_minus, tau_plus, tau_minus, w_min, w_max, bias, decay) and ``ri`` (int: nearest,
-multiplicative, interval_steps; 0 means immediate). ``dec[r, 0, k]`` and ``dec[r, 1, k]`` hold
+Plastic synapses have state rows p = 0..P-1 sorted by postsynaptic unit (``qptr[j]`` is the
+first row of unit j), so a postsynaptic spike, the most frequent event, reads its incoming
+synapses in sequence; a CSR by presynaptic unit sorted by delay (``pptr``; entry e holds
+``pdelay[e]``, ``pbuf[e]``, ``ppost[e]`` and its state row ``prow[e]``) serves the arrivals.
+A state row of ``ps`` (P, 8) is 64 bytes: weight (``S_W``), pre trace (``S_X``) and the step
+of its last update (``S_XL``), post trace (``S_Y``, ``S_YL``), deferred change (``S_SD``), rule
+index (``S_RULE``), padding. Rule parameters are rows of ``rf`` (float: a_plus, a_minus,
+tau_plus, tau_minus, w_min, w_max, bias, decay) and ``ri`` (int: nearest, multiplicative,
+interval_steps; 0 means immediate). ``dec[r, 0, k]`` and ``dec[r, 1, k]`` hold
 ``exp(-(k*dt)/tau_plus)`` and ``exp(-(k*dt)/tau_minus)`` for k < dec.shape[2], computed with the
 same libm ``exp`` as the fallback, so a table hit and a call give the same bits.
 """
@@ -42,7 +43,7 @@ def _decay(dec, r, which, delta, dt, tau):
 
 @njit(cache=True)
 def stdp_pre_arrivals(
-    n, dt, hist, hist_n, pptr, ppost, pdelay, pbuf, ps, rf, ri, dec, ring
+    n, dt, hist, hist_n, pptr, ppost, pdelay, pbuf, prow, ps, rf, ri, dec, ring
 ):  # fmt: skip
     """Deliver the plastic synapses' spikes that arrive at step n and apply depression.
 
@@ -66,10 +67,11 @@ def stdp_pre_arrivals(
                     lo = mid + 1
                 else:
                     hi = mid
-            p = lo
-            while p < pptr[i + 1] and pdelay[p] == D:
+            e = lo
+            while e < pptr[i + 1] and pdelay[e] == D:
+                p = prow[e]
                 r = int(ps[p, S_RULE])
-                ring[pbuf[p], slot, ppost[p]] += ps[p, S_W]
+                ring[pbuf[e], slot, ppost[e]] += ps[p, S_W]
                 y = ps[p, S_Y] * _decay(dec, r, 1, n - ps[p, S_YL], dt, rf[r, RF_TAU_MINUS])
                 ps[p, S_Y] = y
                 ps[p, S_YL] = n
@@ -80,18 +82,17 @@ def stdp_pre_arrivals(
                 x = ps[p, S_X] * _decay(dec, r, 0, n - ps[p, S_XL], dt, rf[r, RF_TAU_PLUS])
                 ps[p, S_X] = 1.0 if ri[r, RI_NEAREST] else x + 1.0
                 ps[p, S_XL] = n
-                p += 1
+                e += 1
 
 
 @njit(cache=True)
 def stdp_post_spikes(
-    n, dt, fired, n_fired, qptr, qidx, ps, rf, ri, dec
+    n, dt, fired, n_fired, qptr, ps, rf, ri, dec
 ):  # fmt: skip
     """Potentiation of the incoming plastic synapses of the units that spiked at step n."""
     for f in range(n_fired):
         j = fired[f]
-        for q in range(qptr[j], qptr[j + 1]):
-            p = qidx[q]
+        for p in range(qptr[j], qptr[j + 1]):
             r = int(ps[p, S_RULE])
             x = ps[p, S_X] * _decay(dec, r, 0, n - ps[p, S_XL], dt, rf[r, RF_TAU_PLUS])
             ps[p, S_X] = x
