@@ -46,10 +46,9 @@ def test_random_pulse_gives_one_neuron_the_current_each_ms_independent_of_chunks
     assert hits.min() > 5 and hits[7:].sum() > 0  # about 25 each, spread over both populations
 
 
-@pytest.mark.slow
 def test_polychronization_weights_go_bimodal_in_ten_minutes():
-    # issue 3: after 600 s of model time >= 25 % of excitatory weights below 1, >= 35 % at max;
-    # also run by examples/polychronization.py (a few minutes of wall time)
+    # issue 3: after 600 s of model time >= 25 % of excitatory weights below 1, >= 35 % at max
+    # (about a minute of wall time; examples/polychronization.py runs the full hour)
     m = sp.models.polychronization(seed=1).run(600_000.0, progress=False)
     w = m.projections["exc"].weight
     assert np.mean(w < 1.0) >= 0.25
