@@ -155,15 +155,6 @@ def plot(results: dict[str, dict], path: str) -> None:
     print(f"wrote {path}")
 
 
-def limit_blas_threads(n: int) -> None:
-    """Cap NumPy's BLAS threads with threadpoolctl when it is installed (it comes with sklearn)."""
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:
-        return
-    threadpool_limits(limits=n, user_api="blas")
-
-
 def main(argv: list[str] | None = None) -> dict[str, dict]:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--variant", choices=["both", "arjovsky", "hochreiter1997"], default="both")
@@ -183,7 +174,7 @@ def main(argv: list[str] | None = None) -> dict[str, dict]:
     )
     parser.add_argument("--out", default="adding_problem.png", help="figure path")
     args = parser.parse_args(argv)
-    limit_blas_threads(args.blas_threads)
+    nw.limit_blas_threads(args.blas_threads)
     variants = ["arjovsky", "hochreiter1997"] if args.variant == "both" else [args.variant]
     results = {}
     for variant in variants:

@@ -94,15 +94,6 @@ def plot(result: dict, path: str) -> None:
     print(f"wrote {path}")
 
 
-def limit_blas_threads(n: int) -> None:
-    """Cap NumPy's BLAS threads with threadpoolctl when it is installed (it comes with sklearn)."""
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:
-        return
-    threadpool_limits(limits=n, user_api="blas")
-
-
 def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--epochs", type=int, default=20)
@@ -118,7 +109,7 @@ def main(argv: list[str] | None = None) -> dict:
     )
     parser.add_argument("--out", default="digits_cnn.png", help="figure path")
     args = parser.parse_args(argv)
-    limit_blas_threads(args.blas_threads)
+    nw.limit_blas_threads(args.blas_threads)
     build(args.seed).summary((1, 8, 8))
     result = run(args.epochs, args.batch_size, args.lr, args.seed, args.dtype)
     print(

@@ -22,9 +22,11 @@ from networks.layers import (
 from networks.losses import L1, MSE, CrossEntropy, Loss, accuracy
 from networks.model import Sequential
 from networks.optim import SGD, Adagrad, Adam, Optimizer, RMSprop, clip_grad_norm, clip_grad_value
+from networks.threads import limit_blas_threads
 from networks.torch_interop import dense_from_torch, lstm_from_torch, lstm_to_torch
 
 __all__ = [
+    "limit_blas_threads",
     "L1",
     "LSTM",
     "MSE",
