@@ -31,6 +31,7 @@ class Sequential(Layer):
     def __init__(self, layers: Sequence[Layer], seed: int | None = None) -> None:
         super().__init__()
         self.layers = list(layers)
+        self.history: dict[str, list[float]] = {}  # of the last fit, updated as it runs
         for k, layer in enumerate(self.layers):
             if not isinstance(layer, Layer):
                 raise TypeError(f"layers[{k}] must be a networks Layer; got {type(layer)!r}")
@@ -169,6 +170,10 @@ class Sequential(Layer):
             ``"loss"`` (mean training loss per epoch), and with CrossEntropy ``"accuracy"``;
             with ``validation`` also ``"val_loss"`` (and ``"val_accuracy"``).
 
+        The history is also kept in ``self.history`` as it grows, so Ctrl+C (which stops
+        training and propagates KeyboardInterrupt) loses nothing recorded: the parameters are
+        those after the last completed step and ``self.history`` holds the completed epochs.
+
         Raises
         ------
         FloatingPointError
@@ -192,9 +197,19 @@ class Sequential(Layer):
             history["val_loss"] = []
             if classify:
                 history["val_accuracy"] = []
+        self.history = history
         params, _ = self.parameters()
-        n = len(x)
         bar = _progress(epochs, progress)
+        try:
+            self._epochs(x, y, loss, optimizer, epochs, batch_size, validation, rng, shuffle,
+                         history, classify, params, bar)  # fmt: skip
+        finally:
+            bar.close()
+        return history
+
+    def _epochs(self, x, y, loss, optimizer, epochs, batch_size, validation, rng, shuffle,
+                history, classify, params, bar) -> None:  # fmt: skip
+        n = len(x)
         for epoch in range(1, epochs + 1):
             order = rng.permutation(n) if shuffle else np.arange(n)
             total, correct = 0.0, 0.0
@@ -206,7 +221,6 @@ class Sequential(Layer):
                     out = self.forward(xb, training=True)
                     value = loss.forward(out, yb)
                 if not np.isfinite(value):
-                    bar.close()
                     raise FloatingPointError(
                         f"loss became {value} at epoch {epoch}, step {step} "
                         f"(batch of {len(idx)}); try a lower learning rate than "
@@ -229,8 +243,6 @@ class Sequential(Layer):
                     history["val_accuracy"].append(ev["accuracy"])
             bar.update(1)
             bar.set_postfix({k: f"{v[-1]:.4g}" for k, v in history.items()})
-        bar.close()
-        return history
 
     def summary(self, input_shape: tuple[int, ...], print_fn=print) -> str:
         """Print and return a table of layers, output shapes and parameter counts.

@@ -176,3 +176,24 @@ def test_sequential_is_a_layer_for_gradcheck(rng):
         randomize(layer, rng)
     x = rng.standard_normal((2, 1, 4, 4))
     assert max(nw.gradcheck(model, nw.CrossEntropy(), x, np.array([0, 2])).values()) < 1e-7
+
+
+def test_ctrl_c_during_fit_keeps_the_completed_epochs(rng):
+    x = rng.standard_normal((64, 4))
+    y = x @ rng.standard_normal((4, 1))
+
+    class InterruptedMSE(nw.MSE):
+        calls = 0
+
+        def forward(self, out, target):
+            type(self).calls += 1
+            if type(self).calls == 4 * 3 + 1:  # first batch of the fourth epoch (4 batches each)
+                raise KeyboardInterrupt
+            return super().forward(out, target)
+
+    model = nw.Sequential([nw.Dense(4, 8), nw.Tanh(), nw.Dense(8, 1)], seed=0)
+    with pytest.raises(KeyboardInterrupt):
+        model.fit(x, y, InterruptedMSE(), nw.SGD(lr=0.05), epochs=10, batch_size=16,
+                  progress=False)  # fmt: skip
+    assert len(model.history["loss"]) == 3
+    assert model.history["loss"][2] < model.history["loss"][0]
