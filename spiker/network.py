@@ -13,7 +13,7 @@ from spiker.compile import compile_network, gather_plastic, scatter_plastic
 from spiker.distributions import draw
 from spiker.groups import Group, PoissonSource, Population, SpikeSource
 from spiker.inputs import BoundCurrent, Noise, RandomPulse, Step, TimedArray
-from spiker.kernels import METHOD_CODES, RECOVERY_CODES, STATUS_DIVERGED
+from spiker.kernels import RECOVERY_CODES, STATUS_DIVERGED
 from spiker.monitors import STATE_VARIABLES, RateRecord, SpikeRecord, StateRecord, WeightRecord
 from spiker.neurons import Izhikevich
 from spiker.plasticity import STDP
@@ -156,7 +156,7 @@ class Network:
             n,
             v=v.copy(),
             u=u.copy(),
-            method=np.full(n, METHOD_CODES[model.method], np.int8),
+            method=np.full(n, model.method_code, np.int8),
             substeps=model.substeps if model.method == "izhikevich" else 1,
             recovery=RECOVERY_CODES[model.recovery],
             strict=model.threshold == ">",

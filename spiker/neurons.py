@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from spiker import _validate as check
-from spiker.kernels import METHOD_CODES, RECOVERY_CODES
+from spiker.kernels import METHOD_CODES, METHOD_SPNET, RECOVERY_CODES
 
 #: The 2003 classes (Izhikevich 2003, figure 2): name -> (a, b, c, d).
 PRESETS_2003: dict[str, tuple[float, float, float, float]] = {
@@ -52,6 +52,10 @@ class Izhikevich:
         converged answers at larger dt. Forward Euler at dt >= 1 ms is not converged and warns.
     substeps : int, default 2
         Sub-steps of v per step for ``method="izhikevich"``.
+    order : {"net.m", "spnet"}
+        Operation order of v's update in the published method: net.m's and the 2004 figure's
+        ``0.04*v^2 + 5*v + 140 - u + I``, or spnet.cpp's ``(0.04*v + 5)*v + 140 - u + I``.
+        The same sum rounded differently; it matters only for bit-exact reproduction.
     threshold : {">=", ">"}
         ``">="`` (Brian2, NEST, net.m) or ``">"`` (the 2004 figure's code: ``V > 30``).
     recovery : {"standard", "accommodation"}
@@ -68,6 +72,7 @@ class Izhikevich:
     v_peak: object = 30.0
     method: str = "euler"
     substeps: int = 2
+    order: str = "net.m"
     threshold: str = ">="
     recovery: str = "standard"
     coefficients: tuple[float, float, float] = (0.04, 5.0, 140.0)
@@ -79,6 +84,13 @@ class Izhikevich:
         check.positive_int("substeps", self.substeps)
         check.choice("threshold", self.threshold, {">=", ">"})
         check.choice("recovery", self.recovery, RECOVERY_CODES)
+        check.choice("order", self.order, {"net.m", "spnet"})
+        if self.order == "spnet" and (self.method != "izhikevich" or self.recovery != "standard"):
+            raise ValueError(
+                "order='spnet' is the published method's operation order: it needs "
+                f"method='izhikevich' and recovery='standard'; got method={self.method!r}, "
+                f"recovery={self.recovery!r}"
+            )
         if self.recovery != "standard" and self.method != "izhikevich":
             raise ValueError(
                 f"recovery={self.recovery!r} is available with method='izhikevich' only; "
@@ -98,6 +110,11 @@ class Izhikevich:
         check.choice("name", name, PRESETS_2003)
         a, b, c, d = PRESETS_2003[name]
         return cls(**{"a": a, "b": b, "c": c, "d": d, **overrides})
+
+    @property
+    def method_code(self) -> int:
+        """The kernel's code of this model's method and operation order."""
+        return METHOD_SPNET if self.order == "spnet" else METHOD_CODES[self.method]
 
     def parameters(self, n: int) -> dict[str, np.ndarray]:
         """Per-neuron float64 arrays of shape (n,) for a, b, c, d, v_peak, k2, k1, k0."""

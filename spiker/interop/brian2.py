@@ -124,6 +124,9 @@ def _neuron_code(pop: Population):
         # v = v + h*(((((k2*(v*v)) + k1*v) + k0) - u) + I), substeps times; u from the new v.
         sub = ["q = v*v", f"q = {k2}*q", f"r = {k1}*v", "q = q + r", f"q = q + {k0}", "q = q - u",
                "q = q + I", "q = h_sub*q", "v = v + q"]  # fmt: skip
+        if model.order == "spnet":  # v = v + h*(((((k2*v) + k1)*v + k0) - u) + I)
+            sub = [f"q = {k2}*v", f"q = q + {k1}", "q = q*v", f"q = q + {k0}", "q = q - u",
+                   "q = q + I", "q = h_sub*q", "v = v + q"]  # fmt: skip
         code = sub * int(model.substeps)
         if model.recovery == "accommodation":
             code += ["r = v + 65.0", "r = b*r", "q = dt_ms*a", "r = q*r", "u = u + r"]

@@ -16,6 +16,7 @@ from spiker.kernels.neurons import (  # noqa: E402
     METHOD_IZHIKEVICH,
     METHOD_NONE,
     METHOD_RK4,
+    METHOD_SPNET,
     RECOVERY_CODES,
 )
 
@@ -25,6 +26,7 @@ __all__ = [
     "METHOD_IZHIKEVICH",
     "METHOD_NONE",
     "METHOD_RK4",
+    "METHOD_SPNET",
     "RECOVERY_CODES",
     "STATUS_DIVERGED",
     "STATUS_OK",

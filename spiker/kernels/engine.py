@@ -21,9 +21,11 @@ from spiker.kernels.neurons import (
     METHOD_EULER,
     METHOD_IZHIKEVICH,
     METHOD_NONE,
+    METHOD_SPNET,
     step_euler,
     step_izhikevich,
     step_rk4,
+    step_spnet,
 )
 from spiker.kernels.plasticity import stdp_apply_deferred, stdp_post_spikes, stdp_pre_arrivals
 
@@ -189,6 +191,10 @@ def run_steps(
             elif m_i == METHOD_IZHIKEVICH:
                 vn, un = step_izhikevich(
                     v[i], u[i], cur, a[i], b[i], k2[i], k1[i], k0[i], dt, substeps[i], recovery[i]
+                )
+            elif m_i == METHOD_SPNET:
+                vn, un = step_spnet(
+                    v[i], u[i], cur, a[i], b[i], k2[i], k1[i], k0[i], dt, substeps[i]
                 )
             else:
                 vn, un = step_rk4(v[i], u[i], cur, a[i], b[i], k2[i], k1[i], k0[i], dt)

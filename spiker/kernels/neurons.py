@@ -20,6 +20,7 @@ METHOD_NONE = -1  # not a neuron (a spike source): skipped by the integrator
 METHOD_EULER = 0
 METHOD_IZHIKEVICH = 1
 METHOD_RK4 = 2
+METHOD_SPNET = 3  # the published scheme in spnet's operation order (method="izhikevich")
 
 METHOD_CODES = {"euler": METHOD_EULER, "izhikevich": METHOD_IZHIKEVICH, "rk4": METHOD_RK4}
 
@@ -57,6 +58,19 @@ def step_izhikevich(v, u, I, a, b, k2, k1, k0, dt, substeps, recovery):
         u = u + (dt * a) * (b * (v + 65.0))
     else:
         u = u + (dt * a) * (b * v - u)
+    return v, u
+
+
+@njit(cache=True, inline="always")
+def step_spnet(v, u, I, a, b, k2, k1, k0, dt, substeps):
+    """The published scheme in spnet.cpp's operation order:
+    ``v += 0.5*((0.04*v+5)*v+140-u+I)``, i.e. ``v = v + h*(((((k2*v) + k1)*v + k0) - u) + I)``
+    per sub-step, then ``u = u + (dt*a)*(b*v - u)`` (spnet: ``u += a*(0.2*v-u)`` at dt = 1).
+    """
+    h = dt / substeps
+    for _ in range(substeps):
+        v = v + h * ((((((k2 * v) + k1) * v) + k0) - u) + I)
+    u = u + (dt * a) * (b * v - u)
     return v, u
 
 

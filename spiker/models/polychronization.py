@@ -27,7 +27,8 @@ def polychronization(seed: int = 1, duration: float = 3_600_000.0) -> Model:
     c = -65. Each neuron has 100 outgoing synapses to distinct targets other than itself:
     excitatory ones to any neuron, with integer delays 1..20 ms (5 synapses per delay value),
     inhibitory ones to excitatory neurons only, with 1 ms. Initial weights 6 and -5, delivered as
-    one-step currents. Published integration at dt = 1 ms (two half steps of v, then u). Each ms
+    one-step currents. Published integration at dt = 1 ms (two half steps of v, then u), in
+    spnet.cpp's operation order ``(0.04*v + 5)*v + 140 - u + I``. Each ms
     one random neuron receives I = 20. Excitatory synapses learn: nearest-spike STDP with
     A+ = 0.1, A- = 0.12, tau = 20 ms, through spnet's schedule (every 1000 ms
     ``w += 0.01 + sd; sd *= 0.9``, clipped to [0, 10]).
@@ -47,7 +48,7 @@ def polychronization(seed: int = 1, duration: float = 3_600_000.0) -> Model:
     is_exc = np.arange(ne + ni) < ne
     model = sp.Izhikevich(
         a=np.where(is_exc, 0.02, 0.1), b=0.2, c=-65.0, d=np.where(is_exc, 8.0, 2.0),
-        method="izhikevich",
+        method="izhikevich", order="spnet",
     )  # fmt: skip
     pop = net.add_neurons(ne + ni, model, name="neurons")
     post_e = _distinct_targets(rng, ne, ne + ni, m, exclude_self=True)

@@ -15,7 +15,7 @@ from collections import defaultdict
 import numpy as np
 
 from spiker.groups import PoissonSource, Population, SpikeSource
-from spiker.kernels import METHOD_EULER, METHOD_IZHIKEVICH, METHOD_RK4
+from spiker.kernels import METHOD_EULER, METHOD_IZHIKEVICH, METHOD_RK4, METHOD_SPNET
 
 
 def _euler(v, u, I, a, b, k2, k1, k0, dt):
@@ -34,6 +34,13 @@ def _izhikevich(v, u, I, a, b, k2, k1, k0, dt, substeps, recovery):
     standard = u + (dt * a) * (b * out_v - u)
     accommodation = u + (dt * a) * (b * (out_v + 65.0))
     return out_v, np.where(recovery == 1, accommodation, standard)
+
+
+def _spnet(v, u, I, a, b, k2, k1, k0, dt, substeps):
+    h = dt / substeps
+    for _ in range(int(substeps[0])):  # one value per call: callers group by substeps
+        v = v + h * ((((((k2 * v) + k1) * v) + k0) - u) + I)
+    return v, u + (dt * a) * (b * v - u)
 
 
 def _rk4(v, u, I, a, b, k2, k1, k0, dt):
@@ -92,6 +99,11 @@ def simulate(net, n_steps: int, record_v: list[int] | None = None):
             m = method == code
             if m.any():
                 vn[m], un[m] = fn(v[m], u[m], I[m], a[m], b[m], k2[m], k1[m], k0[m], dt)
+        for s in np.unique(substeps[method == METHOD_SPNET]):
+            m = (method == METHOD_SPNET) & (substeps == s)
+            vn[m], un[m] = _spnet(
+                v[m], u[m], I[m], a[m], b[m], k2[m], k1[m], k0[m], dt, substeps[m]
+            )
         m = method == METHOD_IZHIKEVICH
         if m.any():
             vn[m], un[m] = _izhikevich(

@@ -57,7 +57,12 @@ def build_mixed(seed: int, dt: float = 0.5):
     def dyadic(lo, hi):
         return lambda r, size: r.integers(lo, hi, size) / 8.0
 
+    spn = net.add_neurons(
+        n, sp.Izhikevich.preset("RS", method="izhikevich", order="spnet"), "spnet",
+        v0=rng.uniform(-70, -55, n),
+    )  # fmt: skip
     net.connect(src, acc, weight=dyadic(0, 80), delay=1.0, synapse="pulse")
+    net.connect(poi, spn, weight=dyadic(0, 64), delay=sp.Uniform(0.5, 4.0), synapse="pulse")
     net.add_current(acc, sp.inputs.Step(2.0, start=100.0))
     for pre in (src, poi, eu, iz, rk):
         for post, kind, tau in ((eu, "jump", None), (iz, "pulse", None), (rk, "exponential", 5.0)):

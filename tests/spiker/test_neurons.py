@@ -97,3 +97,19 @@ def test_per_neuron_parameters_and_u0_default():
     np.testing.assert_array_equal(pop.u, b * np.array([-70.0, -65.0, -60.0]))
     pop2 = net.add_neurons(2, sp.Izhikevich(), u0=-14.0)
     np.testing.assert_array_equal(pop2.u, [-14.0, -14.0])
+
+
+def test_spnet_order_is_spnet_cpp_operation_for_operation():
+    net = sp.Network(dt=1.0, seed=0)
+    model = sp.Izhikevich(a=0.02, b=0.2, c=-65, d=8, method="izhikevich", order="spnet")
+    pop = net.add_neurons(1, model, v0=-61.3)
+    net.add_current(pop, 7.0)
+    v, u = net.record_state(pop, "v"), net.record_state(pop, "u")
+    net.run(2.0, progress=False)
+    vv, uu, current = -61.3, 0.2 * -61.3, 7.0
+    vv += 0.5 * ((0.04 * vv + 5) * vv + 140 - uu + current)  # spnet.cpp, twice, then u
+    vv += 0.5 * ((0.04 * vv + 5) * vv + 140 - uu + current)
+    uu += 0.02 * (0.2 * vv - uu)
+    assert v.values[0, 1] == vv and u.values[0, 1] == uu
+    with pytest.raises(ValueError, match="order='spnet' is the published method's"):
+        sp.Izhikevich(method="euler", order="spnet")

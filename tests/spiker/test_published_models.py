@@ -1,7 +1,6 @@
 """polychronization (spnet) and STDP competition: structure, and what the papers show."""
 
 import numpy as np
-import pytest
 
 import spiker as sp
 
