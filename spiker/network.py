@@ -3,21 +3,20 @@
 from __future__ import annotations
 
 import math
-import time
 import warnings
 
 import numpy as np
 
 from spiker import _validate as check
-from spiker.compile import compile_network, gather_plastic, scatter_plastic
+from spiker.compile import compile_network
 from spiker.distributions import draw
 from spiker.groups import Group, PoissonSource, Population, SpikeSource
 from spiker.inputs import BoundCurrent, Noise, RandomPulse, Step, TimedArray
-from spiker.kernels import RECOVERY_CODES, STATUS_DIVERGED
+from spiker.kernels import RECOVERY_CODES
 from spiker.monitors import STATE_VARIABLES, RateRecord, SpikeRecord, StateRecord, WeightRecord
 from spiker.neurons import Izhikevich
 from spiker.plasticity import STDP
-from spiker.runtime import RunBuffers, sigint_flag
+from spiker.runtime import simulate
 from spiker.synapses import KINDS, Projection
 
 
@@ -458,68 +457,4 @@ class Network:
             raise TypeError(f"progress must be True, False or None; got {progress!r}")
         if n_total == 0:
             return
-        comp = self._compile()
-        w = np.concatenate([p.weight for p in comp["static"]] or [np.zeros(0)])
-        syn_w = w[comp["order"]]
-        plastic = gather_plastic(comp)
-        runtime = RunBuffers(self, n_total, comp)
-        from tqdm.auto import tqdm
-
-        def progress_bar(initial: float):
-            return tqdm(
-                total=round(n_total * self.dt, 6),
-                initial=initial,
-                unit="ms",
-                unit_scale=False,
-                disable=progress is False,
-                delay=0 if progress else 2.0,
-                desc="spiker",
-                leave=progress is True,
-                bar_format="{desc}: {percentage:3.0f}%|{bar}| {n:.0f}/{total:.0f} ms "
-                "[{elapsed}<{remaining}, {rate_fmt}]",
-            )
-
-        n0 = self.step
-        done = 0
-        chunk = 1  # the first call may compile the kernels: the bar starts after it (true ETA)
-        bar = None
-        interrupted = False
-        try:
-            with sigint_flag() as flag:
-                while done < n_total:
-                    k = min(chunk, n_total - done)
-                    tic = time.perf_counter()
-                    status = runtime.advance(self.step, k, syn_w, comp, plastic)
-                    elapsed = time.perf_counter() - tic
-                    advanced = self.step - n0 - done
-                    done += advanced
-                    if bar is None:
-                        bar = progress_bar(done * self.dt)
-                    else:
-                        bar.update(advanced * self.dt)
-                    if status == STATUS_DIVERGED:
-                        break
-                    if advanced and done > 1:
-                        per_step = elapsed / advanced
-                        chunk = int(min(self._max_chunk, max(1, 0.2 / max(per_step, 1e-9))))
-                    elif advanced:
-                        chunk = min(100, self._max_chunk)
-                    if flag.is_set():
-                        interrupted = True
-                        break
-        finally:
-            if bar is not None:
-                bar.close()
-            runtime.finish(n0)
-            scatter_plastic(comp, plastic)
-        if runtime.info[0] == STATUS_DIVERGED:
-            i, n = int(runtime.info[1]), int(runtime.info[2])
-            g = next(g for g in self.groups if g.start <= i < g.stop)
-            raise FloatingPointError(
-                f"simulation diverged at t = {n * self.dt} ms (step {n}): neuron {i - g.start} "
-                f"of {g.name!r} reached v = {self._v[i]}, u = {self._u[i]} (input current "
-                f"{self._I[i]}); use a smaller dt, method='izhikevich' or 'rk4', or check "
-                "weights and currents"
-            )
-        if interrupted:
-            raise KeyboardInterrupt(f"run interrupted at t = {self.t} ms; records kept")
+        simulate(self, self._compile(), n_total, progress)

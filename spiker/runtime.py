@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import signal
 import threading
+import time
 from contextlib import contextmanager
 
 import numpy as np
 
+from spiker.compile import gather_plastic, scatter_plastic
 from spiker.groups import PoissonSource, SpikeSource
 from spiker.kernels import STATUS_DIVERGED, STATUS_SPIKES_FULL, run_steps
 from spiker.monitors import _WEIGHT, STATE_VARIABLES
@@ -230,3 +232,72 @@ def sigint_flag():
         yield flag
     finally:
         signal.signal(signal.SIGINT, previous)
+
+
+def simulate(net, comp: dict, n_total: int, progress: bool | None) -> None:
+    """Run ``n_total`` steps of ``net`` in chunks: progress bar, Ctrl+C between chunks, records
+    handed over whatever happens (see :meth:`spiker.Network.run`)."""
+    w = np.concatenate([p.weight for p in comp["static"]] or [np.zeros(0)])
+    syn_w = w[comp["order"]]
+    plastic = gather_plastic(comp)
+    runtime = RunBuffers(net, n_total, comp)
+    from tqdm.auto import tqdm
+
+    def progress_bar(initial: float):
+        return tqdm(
+            total=round(n_total * net.dt, 6),
+            initial=initial,
+            unit="ms",
+            unit_scale=False,
+            disable=progress is False,
+            delay=0 if progress else 2.0,
+            desc="spiker",
+            leave=progress is True,
+            bar_format="{desc}: {percentage:3.0f}%|{bar}| {n:.0f}/{total:.0f} ms "
+            "[{elapsed}<{remaining}, {rate_fmt}]",
+        )
+
+    n0 = net.step
+    done = 0
+    chunk = 1  # the first call may compile the kernels: the bar starts after it (true ETA)
+    bar = None
+    interrupted = False
+    try:
+        with sigint_flag() as flag:
+            while done < n_total:
+                k = min(chunk, n_total - done)
+                tic = time.perf_counter()
+                status = runtime.advance(net.step, k, syn_w, comp, plastic)
+                elapsed = time.perf_counter() - tic
+                advanced = net.step - n0 - done
+                done += advanced
+                if bar is None:
+                    bar = progress_bar(done * net.dt)
+                else:
+                    bar.update(advanced * net.dt)
+                if status == STATUS_DIVERGED:
+                    break
+                if advanced and done > 1:
+                    per_step = elapsed / advanced
+                    chunk = int(min(net._max_chunk, max(1, 0.2 / max(per_step, 1e-9))))
+                elif advanced:
+                    chunk = min(100, net._max_chunk)
+                if flag.is_set():
+                    interrupted = True
+                    break
+    finally:
+        if bar is not None:
+            bar.close()
+        runtime.finish(n0)
+        scatter_plastic(comp, plastic)
+    if runtime.info[0] == STATUS_DIVERGED:
+        i, n = int(runtime.info[1]), int(runtime.info[2])
+        g = next(g for g in net.groups if g.start <= i < g.stop)
+        raise FloatingPointError(
+            f"simulation diverged at t = {n * net.dt} ms (step {n}): neuron {i - g.start} "
+            f"of {g.name!r} reached v = {net._v[i]}, u = {net._u[i]} (input current "
+            f"{net._I[i]}); use a smaller dt, method='izhikevich' or 'rk4', or check "
+            "weights and currents"
+        )
+    if interrupted:
+        raise KeyboardInterrupt(f"run interrupted at t = {net.t} ms; records kept")
