@@ -1,6 +1,7 @@
 """Argument checks shared by the API. Each raises with the argument's name, its value and what is
 allowed, before any work is done."""
 
+import math
 from numbers import Integral, Real
 
 import numpy as np
@@ -30,6 +31,26 @@ def finite_float(name: str, value, *, positive: bool = False, nonnegative: bool 
     if nonnegative and value < 0:
         raise ValueError(f"{name} must be >= 0; got {value}")
     return value
+
+
+def whole_steps(name: str, value_ms, dt: float, minimum: int = 0, interval: bool = False) -> int:
+    """``value_ms / dt`` as an int, which must be whole (to 1e-9) and >= ``minimum``.
+
+    ``interval=True`` is for strictly positive intervals (at least one step), reported as "a
+    positive multiple of dt".
+    """
+    value = finite_float(name, value_ms)
+    steps = round(value / dt)
+    whole = math.isclose(steps * dt, value, rel_tol=1e-9, abs_tol=1e-9)
+    if interval:
+        if not whole or steps < 1:
+            raise ValueError(f"{name} must be a positive multiple of dt = {dt} ms; got {value} ms")
+        return steps
+    if not whole:
+        raise ValueError(f"{name} must be a whole number of steps of dt = {dt} ms; got {value} ms")
+    if steps < minimum:
+        raise ValueError(f"{name} must be >= {minimum * dt} ms ({minimum} steps); got {value} ms")
+    return steps
 
 
 def float_array(name: str, value, n: int | None = None, *, allow_scalar: bool = True) -> np.ndarray:

@@ -13,7 +13,7 @@ import math
 
 import numpy as np
 
-from spiker.inputs import _steps_of
+from spiker import _validate as check
 
 _BUF_FOR_KIND = {"pulse": 0, "jump": 1}
 # per plastic synapse, the columns S_* of kernels/plasticity.py (steps stored as float64)
@@ -73,12 +73,11 @@ def compile_network(net) -> dict:
     # plastic synapses
     ppre, ppost, pdelay, pbuf = columns(plastic)
     porder = np.lexsort((ppost, pdelay, ppre))
-    rules = []
+    index = {}  # id(rule) -> row of the rule tables; rules are compared by identity
     for p in plastic:
-        if not any(p.plasticity is r for r in rules):
-            rules.append(p.plasticity)
-    prule = _cat([np.full(p.n, next(k for k, r in enumerate(rules) if r is p.plasticity))
-                  for p in plastic], np.int32)  # fmt: skip
+        index.setdefault(id(p.plasticity), len(index))
+    rules = list({id(p.plasticity): p.plasticity for p in plastic}.values())
+    prule = _cat([np.full(p.n, index[id(p.plasticity)]) for p in plastic], np.int32)
     rf = np.zeros((len(rules), 8))
     ri = np.zeros((len(rules), 3), np.int64)
     for k, r in enumerate(rules):
@@ -86,7 +85,8 @@ def compile_network(net) -> dict:
         ri[k] = (r.pairing == "nearest", r.rule == "multiplicative", 0)
         if r.update is not None:
             rf[k, 6:] = (r.update.bias, r.update.decay)
-            ri[k, 2] = _steps_of("SpnetUpdate interval", r.update.interval, net.dt)
+            ri[k, 2] = check.whole_steps("SpnetUpdate interval", r.update.interval, net.dt,
+                                         interval=True)  # fmt: skip
     # state rows in postsynaptic order (a postsynaptic spike then reads its incoming synapses
     # in sequence: these are the most frequent events); the CSR by presynaptic unit points at them
     sorder = np.lexsort((ppre, ppost))

@@ -17,14 +17,6 @@ import numpy as np
 from spiker import _validate as check
 
 
-def _steps_of(name: str, interval: float, dt: float) -> int:
-    """``interval`` (ms) as a whole number of steps >= 1."""
-    steps = round(interval / dt)
-    if steps < 1 or not math.isclose(steps * dt, interval, rel_tol=1e-9, abs_tol=1e-12):
-        raise ValueError(f"{name} must be a positive multiple of dt = {dt} ms; got {interval} ms")
-    return steps
-
-
 @dataclass(frozen=True, eq=False)
 class Step:
     """A current ``amplitude`` applied for ``start <= t < stop`` (ms), ``baseline`` otherwise.
@@ -128,16 +120,20 @@ class BoundCurrent:
                     f"TimedArray values must have {n} columns (one per target neuron); "
                     f"got shape {spec.values.shape}"
                 )
-            self.ratio = _steps_of("TimedArray interval", spec.interval, dt)
+            self.ratio = check.whole_steps("TimedArray interval", spec.interval, dt, interval=True)
             self.values = spec.values
         elif isinstance(spec, RandomPulse):
-            self.every = _steps_of("interval", spec.interval, dt)
+            self.every = check.whole_steps("interval", spec.interval, dt, interval=True)
             self.rng = rng
             self.held = None  # target columns of the current interval
         elif isinstance(spec, Noise):
             self.mean = check.float_array("mean", spec.mean, n)
             self.std = check.float_array("std", spec.std, n)
-            self.every = 1 if spec.interval is None else _steps_of("interval", spec.interval, dt)
+            self.every = (
+                1
+                if spec.interval is None
+                else check.whole_steps("interval", spec.interval, dt, interval=True)
+            )
             self.rng = rng
             self.held: np.ndarray | None = None  # the value drawn last, shape (n,)
         else:  # pragma: no cover - guarded by Network.add_current
@@ -156,34 +152,32 @@ class BoundCurrent:
             vals = spec.values[idx]
             out[:, self.where] += vals if vals.ndim == 2 else vals[:, None]
         elif isinstance(spec, RandomPulse):
-            new = steps % self.every == 0
-            if self.held is None:
-                new[0] = True
-            n_new = int(new.sum())
-            picks = self.rng.integers(0, self.cols.shape[0], size=(n_new, spec.k), dtype=np.int64)
-            row = np.cumsum(new) - 1
-            table = np.concatenate([self.held[None, :] if self.held is not None else picks[:1],
-                                    picks])  # fmt: skip
-            chosen = self.cols[table[row + 1]]  # (k_steps, k)
+            n = self.cols.shape[0]
+            picks = self._held(steps, lambda m: self.rng.integers(0, n, (m, spec.k), np.int64))
+            chosen = self.cols[picks]  # (k steps, spec.k) global indices
             np.add.at(out, (np.repeat(np.arange(k), spec.k), chosen.ravel()), spec.amplitude)
-            if n_new:
-                self.held = picks[-1].copy()
         else:
-            new = steps % self.every == 0
-            if self.held is None:
-                new[0] = True
-            n_new = int(new.sum())
-            draws = self.rng.standard_normal((n_new, self.cols.shape[0]))
-            draws *= self.std
-            draws += self.mean
-            row = np.cumsum(new) - 1
-            if n_new == k:  # a fresh draw every step
-                out[:, self.where] += draws
-                self.held = draws[-1].copy()
-            elif n_new:
-                held = self.held if self.held is not None else draws[0]
-                table = np.concatenate([held[None, :], draws])
-                out[:, self.where] += table[row + 1]
-                self.held = draws[-1].copy()
-            else:
-                out[:, self.where] += self.held[None, :]
+
+            def gaussian(m: int) -> np.ndarray:
+                draws = self.rng.standard_normal((m, self.cols.shape[0]))
+                draws *= self.std
+                draws += self.mean
+                return draws
+
+            out[:, self.where] += self._held(steps, gaussian)
+
+    def _held(self, steps: np.ndarray, draw) -> np.ndarray:
+        """Rows, one per step, of a value drawn afresh (``draw(m)`` gives m rows) at every
+        multiple of ``self.every`` (and at the very first step) and held in between."""
+        new = steps % self.every == 0
+        if self.held is None:
+            new[0] = True
+        draws = draw(int(new.sum()))
+        if draws.shape[0] == steps.shape[0]:  # a fresh draw every step
+            rows = draws
+        else:  # row 0 of the table is the value held from before this chunk
+            held = self.held if self.held is not None else draws[0]
+            rows = np.concatenate([held[None], draws])[np.cumsum(new)]
+        if draws.shape[0]:
+            self.held = draws[-1].copy()
+        return rows

@@ -2,22 +2,43 @@
 
 from __future__ import annotations
 
-import math
 import warnings
 
 import numpy as np
 
 from spiker import _validate as check
 from spiker.compile import compile_network
+from spiker.connect import Rule, all_to_all, pairs
 from spiker.distributions import draw
 from spiker.groups import Group, PoissonSource, Population, SpikeSource
 from spiker.inputs import BoundCurrent, Noise, RandomPulse, Step, TimedArray
-from spiker.kernels import RECOVERY_CODES
+from spiker.kernels import METHOD_NONE, RECOVERY_CODES
 from spiker.monitors import STATE_VARIABLES, RateRecord, SpikeRecord, StateRecord, WeightRecord
 from spiker.neurons import Izhikevich
 from spiker.plasticity import STDP
 from spiker.runtime import simulate
 from spiker.synapses import KINDS, Projection
+
+# the per-unit arrays of a network (self._v, ...), indexed by global unit: dtype, and the value a
+# new unit takes when not given (spike sources take all defaults: method -1 is "not a neuron")
+_UNIT_ARRAYS = {
+    "v": (np.float64, 0.0),  # membrane potential, mV
+    "u": (np.float64, 0.0),  # recovery variable
+    "I": (np.float64, 0.0),  # input current of the last step
+    "a": (np.float64, 0.0),
+    "b": (np.float64, 0.0),
+    "c": (np.float64, 0.0),  # mV
+    "d": (np.float64, 0.0),
+    "v_peak": (np.float64, 0.0),  # mV
+    "k2": (np.float64, 0.0),  # v' = k2 v^2 + k1 v + k0 - u + I
+    "k1": (np.float64, 0.0),
+    "k0": (np.float64, 0.0),
+    "I_const": (np.float64, 0.0),  # constant input current
+    "method": (np.int8, METHOD_NONE),  # kernel code of the integration method
+    "substeps": (np.int32, 1),
+    "recovery": (np.int8, 0),
+    "strict": (np.bool_, False),  # threshold ">" instead of ">="
+}
 
 
 class ConvergenceWarning(UserWarning):
@@ -51,29 +72,14 @@ class Network:
         self._spike_records: list[SpikeRecord] = []
         self._state_records: list[StateRecord] = []
         self._rate_records: list[RateRecord] = []
-        n0 = 0
-        self._v = np.zeros(n0)
-        self._u = np.zeros(n0)
-        self._I = np.zeros(n0)
-        self._a = np.zeros(n0)
-        self._b = np.zeros(n0)
-        self._c = np.zeros(n0)
-        self._d = np.zeros(n0)
-        self._v_peak = np.zeros(n0)
-        self._k2 = np.zeros(n0)
-        self._k1 = np.zeros(n0)
-        self._k0 = np.zeros(n0)
-        self._method = np.zeros(n0, np.int8)
-        self._substeps = np.zeros(n0, np.int32)
-        self._recovery = np.zeros(n0, np.int8)
-        self._strict = np.zeros(n0, np.bool_)
-        self._I_const = np.zeros(n0)
+        for key, (dtype, _) in _UNIT_ARRAYS.items():  # self._v, self._u, ...: shape (n,)
+            setattr(self, "_" + key, np.zeros(0, dtype))
         # pending synaptic input, ring[buffer, step % L, target]; persists across runs
-        self._ring = np.zeros((2, 2, n0))
+        self._ring = np.zeros((2, 2, 0))
         self._hist = np.zeros((1, 1), np.int64)  # units that spiked in the last steps
         self._hist_n = np.zeros(1, np.int64)
         self._channels: list[float] = []  # tau_syn (ms) of each exponential channel
-        self._I_syn = np.zeros((0, n0))
+        self._I_syn = np.zeros((0, 0))
         self._compiled: dict | None = None
         self._max_chunk = 10_000  # steps per kernel call at most
 
@@ -98,18 +104,12 @@ class Network:
         return name
 
     def _grow(self, n: int, **values) -> int:
-        """Append n units to every per-unit array; returns their first global index."""
+        """Append n units to every per-unit array (``values`` give scalars or arrays (n,),
+        the others take their default); returns their first global index."""
         start = self.n
-        for key in ("v", "u", "I", "a", "b", "c", "d", "v_peak", "k2", "k1", "k0", "I_const"):
-            arr = values.get(key, np.zeros(n))
-            setattr(self, "_" + key, np.concatenate([getattr(self, "_" + key), arr]))
-        self._method = np.concatenate([self._method, values.get("method", np.full(n, -1, np.int8))])
-        self._substeps = np.concatenate([self._substeps, np.full(n, values.get("substeps", 1))])
-        self._substeps = self._substeps.astype(np.int32)
-        self._recovery = np.concatenate(
-            [self._recovery, np.full(n, values.get("recovery", 0), np.int8)]
-        )
-        self._strict = np.concatenate([self._strict, np.full(n, values.get("strict", False))])
+        for key, (dtype, default) in _UNIT_ARRAYS.items():
+            new = np.broadcast_to(np.asarray(values.get(key, default), dtype), (n,))
+            setattr(self, "_" + key, np.concatenate([getattr(self, "_" + key), new]))
         self._compiled = None
         return start
 
@@ -153,9 +153,9 @@ class Network:
             )
         start = self._grow(
             n,
-            v=v.copy(),
-            u=u.copy(),
-            method=np.full(n, model.method_code, np.int8),
+            v=v,
+            u=u,
+            method=model.method_code,
             substeps=model.substeps if model.method == "izhikevich" else 1,
             recovery=RECOVERY_CODES[model.recovery],
             strict=model.threshold == ">",
@@ -282,15 +282,9 @@ class Network:
         if i is not None:
             if rule is not None:
                 raise ValueError("give either rule or explicit i and j, not both")
-            from spiker.connect import pairs
-
             rule = pairs(i, j)
         if rule is None:
-            from spiker.connect import all_to_all
-
             rule = all_to_all()
-        from spiker.connect import Rule
-
         if not isinstance(rule, Rule):
             raise TypeError(f"rule must be a rule from spiker.connect; got {rule!r}")
         ii, jj = rule.build(pre.n, post.n, self.rng, pre is post)
@@ -388,9 +382,7 @@ class Network:
             raise ValueError(
                 f"projection {projection.name!r} is not plastic: its weights are fixed"
             )
-        from spiker.inputs import _steps_of
-
-        every = _steps_of("every_ms", check.finite_float("every_ms", every_ms), self.dt)
+        every = check.whole_steps("every_ms", every_ms, self.dt, interval=True)
         idx = (np.arange(projection.n, dtype=np.int64) if synapses is None
                else check.index_array("synapses", synapses, projection.n))  # fmt: skip
         rec = WeightRecord(projection, idx, every, self.dt)
@@ -448,11 +440,7 @@ class Network:
         A NaN in v raises FloatingPointError naming the neuron and time.
         """
         duration = check.finite_float("duration", duration, nonnegative=True)
-        n_total = round(duration / self.dt)
-        if not math.isclose(n_total * self.dt, duration, rel_tol=1e-9, abs_tol=1e-9):
-            raise ValueError(
-                f"duration must be a whole number of steps of dt = {self.dt} ms; got {duration} ms"
-            )
+        n_total = check.whole_steps("duration", duration, self.dt)
         if progress is not None and not isinstance(progress, bool):
             raise TypeError(f"progress must be True, False or None; got {progress!r}")
         if n_total == 0:

@@ -20,8 +20,6 @@ PRESETS_2003: dict[str, tuple[float, float, float, float]] = {
     "RZ": (0.1, 0.26, -65.0, 2.0),  # resonator
 }
 
-#: Integration methods by name; see :class:`Izhikevich`.
-METHODS = tuple(METHOD_CODES)
 
 
 @dataclass(frozen=True, eq=False)

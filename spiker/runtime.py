@@ -26,16 +26,16 @@ class RunBuffers:
     def __init__(self, net, n_total: int, comp: dict):
         self.net = net
         N = net.n
-        n0 = net.step
-        self._n_first = n0
-        # state monitors: one flat buffer, rows of monitor m at mon_base[m]
+        self.n0 = n0 = net.step  # first step of the run
+        # state monitors: one flat buffer, rows of monitor m at mon_base[m]; a monitor samples
+        # the steps that are multiples of its `every`, the first of them at first[m]
         recs = net._state_records
-        self.rows = []
-        for r in recs:
-            first = -(-n0 // r.every) * r.every
-            self.rows.append(max(0, -(-(n0 + n_total - first) // r.every)))
+        self.first = [-(-n0 // r.every) * r.every for r in recs]
+        rows = [
+            max(0, -(-(n0 + n_total - f) // r.every)) for f, r in zip(self.first, recs, strict=True)
+        ]
         widths = [r.neurons.shape[0] for r in recs]
-        sizes = [rows * w for rows, w in zip(self.rows, widths, strict=True)]
+        sizes = [k * w for k, w in zip(rows, widths, strict=True)]
         rate_bytes = 4 * n_total * len(net._rate_records)
         check_memory(recs, sizes, rate_bytes)
         self.mon_var = np.array(
@@ -70,9 +70,11 @@ class RunBuffers:
         self.fired = np.empty(N, np.int64)
         self.info = np.zeros(4, np.int64)
         self.sources = [g for g in net.groups if isinstance(g, SpikeSource | PoissonSource)]
-        var_rows = min(net._max_chunk, max(1, _VAR_BUDGET // max(N, 1)))
-        net._max_chunk = min(net._max_chunk, var_rows) if net._currents else net._max_chunk
-        self.I_var = np.zeros((var_rows if net._currents else 0, N))
+        # time-varying currents of a chunk, (chunk, N); its size bounds the chunk
+        self.max_chunk = net._max_chunk
+        if net._currents:
+            self.max_chunk = min(self.max_chunk, max(1, _VAR_BUDGET // max(N, 1)))
+        self.I_var = np.zeros((self.max_chunk if net._currents else 0, N))
 
     def advance(self, n_start: int, k: int, syn_w: np.ndarray, comp: dict, ps: np.ndarray) -> int:
         """Run steps n_start .. n_start + k - 1 (growing the spike buffer as needed)."""
@@ -148,7 +150,7 @@ class RunBuffers:
                 self.rate_lo,
                 self.rate_hi,
                 self.rate_out,
-                net.step - self.n_first,
+                net.step - self.n0,
                 self.fired,
                 self.info,
             )
@@ -160,18 +162,14 @@ class RunBuffers:
                 return STATUS_DIVERGED
         return int(self.info[0])
 
-    @property
-    def n_first(self) -> int:
-        return self._n_first
-
     def _grow_spikes(self) -> None:
         cap = 2 * self.spk_step.shape[0]
         self.spk_step = np.resize(self.spk_step, cap)
         self.spk_idx = np.resize(self.spk_idx, cap)
 
-    def finish(self, n0: int) -> None:
+    def finish(self) -> None:
         """Hand what was recorded in steps n0 .. net.step - 1 to the records."""
-        net = self.net
+        net, n0 = self.net, self.n0
         count = int(self.spk_count[0])
         steps, idx = self.spk_step[:count], self.spk_idx[:count]
         for r in net._spike_records:
@@ -182,9 +180,8 @@ class RunBuffers:
             rows = int(self.mon_rows[m])
             width = int(self.mon_ptr[m + 1] - self.mon_ptr[m])
             base = int(self.mon_base[m])
-            first = -(-n0 // r.every) * r.every
             r._append(
-                first + r.every * np.arange(rows, dtype=np.int64),
+                self.first[m] + r.every * np.arange(rows, dtype=np.int64),
                 self.mon_out[base : base + rows * width].reshape(rows, width),
             )
         n_done = net.step - n0
@@ -279,16 +276,16 @@ def simulate(net, comp: dict, n_total: int, progress: bool | None) -> None:
                     break
                 if advanced and done > 1:
                     per_step = elapsed / advanced
-                    chunk = int(min(net._max_chunk, max(1, 0.2 / max(per_step, 1e-9))))
+                    chunk = int(min(runtime.max_chunk, max(1, 0.2 / max(per_step, 1e-9))))
                 elif advanced:
-                    chunk = min(100, net._max_chunk)
+                    chunk = min(100, runtime.max_chunk)
                 if flag.is_set():
                     interrupted = True
                     break
     finally:
         if bar is not None:
             bar.close()
-        runtime.finish(n0)
+        runtime.finish()
         scatter_plastic(comp, plastic)
     if runtime.info[0] == STATUS_DIVERGED:
         i, n = int(runtime.info[1]), int(runtime.info[2])

@@ -17,17 +17,6 @@ if TYPE_CHECKING:
     from spiker.network import Network
 
 
-def to_steps(name: str, value_ms: float, dt: float, minimum: int = 0) -> int:
-    """``value_ms / dt`` as an int, which must be whole (to 1e-9 relative) and >= ``minimum``."""
-    value = check.finite_float(name, value_ms)
-    steps = round(value / dt)
-    if not math.isclose(steps * dt, value, rel_tol=1e-9, abs_tol=1e-9):
-        raise ValueError(f"{name} must be a whole number of steps of dt = {dt} ms; got {value} ms")
-    if steps < minimum:
-        raise ValueError(f"{name} must be >= {minimum * dt} ms ({minimum} steps); got {value} ms")
-    return steps
-
-
 class Spikes(SpikeTimes):
     """Spike events of ``n`` units on a time grid of step ``dt``: unit ``i[k]`` at ``steps[k]``.
 
@@ -84,11 +73,11 @@ class Spikes(SpikeTimes):
                 f"steps and i must have equal lengths; got {self.steps.shape[0]} and "
                 f"{self.i.shape[0]}"
             )
-        s0 = to_steps("t_start", t_start, self.dt, minimum=-(2**62))
+        s0 = check.whole_steps("t_start", t_start, self.dt, minimum=-(2**62))
         if t_stop is None:
             s1 = max(s0, int(self.steps.max()) + 1) if self.steps.size else s0
         else:
-            s1 = to_steps("t_stop", t_stop, self.dt, minimum=s0)
+            s1 = check.whole_steps("t_stop", t_stop, self.dt, minimum=s0)
         self.t_start, self.t_stop = s0 * self.dt, s1 * self.dt
         if not isinstance(name, str):
             raise TypeError(f"name must be a string; got {name!r}")

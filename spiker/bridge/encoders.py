@@ -6,7 +6,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from spiker import _validate as check
-from spiker.bridge._spikes import Spikes, SpikesLike, as_spikes, to_steps
+from spiker.bridge._spikes import Spikes, SpikesLike, as_spikes
 from spiker.bridge.features import rates
 
 
@@ -71,8 +71,8 @@ def poisson_encode(
     """
     x = _unit_values(values)
     dt = check.finite_float("dt", dt, positive=True)
-    n_steps = to_steps("duration_ms", duration_ms, dt)
-    s0 = to_steps("t_start", t_start, dt)
+    n_steps = check.whole_steps("duration_ms", duration_ms, dt)
+    s0 = check.whole_steps("t_start", t_start, dt)
     rate = check.finite_float("max_rate_hz", max_rate_hz, nonnegative=True)
     if rate * dt / 1000.0 > 1.0:
         raise ValueError(
@@ -107,8 +107,8 @@ def latency_encode(values, duration_ms: float, *, dt: float = 0.1, t_start: floa
     """
     x = _unit_values(values)
     dt = check.finite_float("dt", dt, positive=True)
-    n_steps = to_steps("duration_ms", duration_ms, dt, minimum=1)
-    s0 = to_steps("t_start", t_start, dt)
+    n_steps = check.whole_steps("duration_ms", duration_ms, dt, minimum=1)
+    s0 = check.whole_steps("t_start", t_start, dt)
     (i,) = np.nonzero(x > 0)
     k = np.rint((1.0 - x[i]) * (n_steps - 1)).astype(np.int64)
     order = np.lexsort((i, k))
@@ -164,9 +164,9 @@ class Trials:
         """
         sp = as_spikes("record", record)
         dt = sp.dt
-        s0 = to_steps("t_start", self.t_start, dt)
-        period = to_steps("period_ms", self.period_ms, dt)
-        pres = to_steps("presentation_ms", self.presentation_ms, dt)
+        s0 = check.whole_steps("t_start", self.t_start, dt)
+        period = check.whole_steps("period_ms", self.period_ms, dt)
+        pres = check.whole_steps("presentation_ms", self.presentation_ms, dt)
         steps, i = sp.steps, sp.i
         if np.any(np.diff(steps) < 0):  # records are sorted by step; hand-made Spikes may not be
             order = np.argsort(steps, kind="stable")
@@ -246,9 +246,9 @@ def trials(
         raise ValueError(f"values must have shape (n_samples, ...); got shape {x.shape}")
     n_samples = check.positive_int("len(values)", x.shape[0])
     dt = check.finite_float("dt", dt, positive=True)
-    pres = to_steps("presentation_ms", presentation_ms, dt, minimum=1)
-    rest = to_steps("rest_ms", rest_ms, dt)
-    s0 = to_steps("t_start", t_start, dt)
+    pres = check.whole_steps("presentation_ms", presentation_ms, dt, minimum=1)
+    rest = check.whole_steps("rest_ms", rest_ms, dt)
+    s0 = check.whole_steps("t_start", t_start, dt)
     if encoder == "poisson":
         if rng is None:
             raise TypeError("rng is required with encoder='poisson': a Generator or an int seed")

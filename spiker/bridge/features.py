@@ -9,7 +9,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from spiker import _validate as check
-from spiker.bridge._spikes import Spikes, SpikesLike, as_spikes, to_steps
+from spiker.bridge._spikes import Spikes, SpikesLike, as_spikes
 
 #: Rate estimators by name: None (binned counts), "gaussian" (acausal), "exponential" (causal).
 KERNELS = (None, "gaussian", "exponential")
@@ -81,9 +81,11 @@ def rates(
     """
     sp = as_spikes("spikes", spikes)
     dt = sp.dt
-    k = to_steps("bin_ms", bin_ms, dt, minimum=1)
-    s0 = to_steps("t_start", sp.t_start if t_start is None else t_start, dt, minimum=-(2**62))
-    s1 = to_steps("t_stop", sp.t_stop if t_stop is None else t_stop, dt, minimum=s0)
+    k = check.whole_steps("bin_ms", bin_ms, dt, minimum=1)
+    s0 = check.whole_steps(
+        "t_start", sp.t_start if t_start is None else t_start, dt, minimum=-(2**62)
+    )
+    s1 = check.whole_steps("t_stop", sp.t_stop if t_stop is None else t_stop, dt, minimum=s0)
     if kernel not in KERNELS:
         raise ValueError(f"kernel must be one of {list(KERNELS)}; got {check._short(kernel)}")
     if sigma_ms is not None and kernel is None:
