@@ -1,21 +1,25 @@
-"""Compile a network's projections into the flat arrays the step kernel reads.
+"""Compile a network's projections into the array groups the step kernel reads.
 
 Static synapses: one CSR by presynaptic global index sorted by (buffer, delay, post) within a
-row and cut into segments of equal buffer and delay (``seg_*``, ``post``; weights gathered per
-run in ``order``). Plastic synapses: state rows sorted by postsynaptic unit (``qptr``), a CSR
-by presynaptic unit sorted by delay that points at them (``pptr``, ``prow``, ...), and a table
-of rule parameters. The result is cached by the network until its structure changes.
+row and cut into segments of equal buffer and delay (kernels/layout.py ``Static``; weights
+gathered per run in ``order``), one for delays of a step or more and one for zero delays.
+Plastic synapses: state rows sorted by postsynaptic unit (``qptr``), a CSR by presynaptic unit
+sorted by delay that points at them (``pptr``, ``prow``, ...), and a table of rule parameters.
+The result, a :class:`Compiled`, is cached by the network until its structure changes.
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 
 from spiker import _validate as check
+from spiker.kernels.layout import BUF_EXP0, BUF_JUMP, BUF_PULSE, Plastic, Static
+from spiker.kernels.plasticity import N_STATE
 
-_BUF_FOR_KIND = {"pulse": 0, "jump": 1}
+_BUF_FOR_KIND = {"pulse": BUF_PULSE, "jump": BUF_JUMP}
 # per plastic synapse, the columns S_* of kernels/plasticity.py (steps stored as float64)
 PLASTIC_STATE = ("w", "x", "xl", "y", "yl", "sd")
 
@@ -30,19 +34,93 @@ def _csr_ptr(keys: np.ndarray, n: int) -> np.ndarray:
     return ptr
 
 
-def compile_network(net) -> dict:
-    """Arrays for the kernel; also resizes the network's ring buffer and spike history."""
+@dataclass
+class StaticPart:
+    """Static synapses of one delay class: the projections, the kernel's ``Static`` group (its
+    weights ``w`` are gathered from the projections at each run) and the synapse order."""
+
+    projections: list
+    arrays: Static
+    order: np.ndarray  # synapse k of the group is entry order[k] of the projections' weights
+    mask: list  # per projection, the boolean selection of its synapses in this part
+
+    def with_weights(self) -> Static:
+        w = np.concatenate(
+            [p.weight[m] for p, m in zip(self.projections, self.mask, strict=True)] or [np.zeros(0)]
+        )
+        return self.arrays._replace(w=w[self.order])
+
+
+@dataclass
+class Compiled:
+    """A network compiled for the kernel (what :func:`compile_network` returns).
+
+    Attributes
+    ----------
+    static, static0 : StaticPart
+        Static synapses with delays of one step or more, and with zero delay.
+    plastic : list of Projection
+        The plastic projections.
+    plastic_arrays : kernels.layout.Plastic
+        Their layout; ``hist``, ``hist_n`` and ``ps`` are placeholders filled at each run.
+    sorder : int array
+        Kernel state row order of the plastic synapses (all plastic projections concatenated).
+    p_of : dict
+        ``id(projection) -> state rows`` of its synapses, in the projection's order.
+    prule : int array
+        Rule index per state row.
+    taus, decay : float arrays
+        tau_syn (ms) and exp(-dt/tau_syn) of each exponential channel.
+    """
+
+    static: StaticPart
+    static0: StaticPart
+    plastic: list
+    plastic_arrays: Plastic
+    sorder: np.ndarray
+    p_of: dict
+    prule: np.ndarray
+    taus: np.ndarray
+    decay: np.ndarray
+
+
+def _static_part(projs, columns, N) -> StaticPart:
+    """The segment CSR of the synapses of ``projs`` (given as (projection, mask) pairs)."""
+    pre, post, delay, buf = columns
+    order = np.lexsort((post, delay, buf, pre))
+    pre_s, delay_s, buf_s = pre[order], delay[order], buf[order]
+    # segments: runs of equal (pre, buffer, delay), each written into one ring-buffer row
+    cut = np.flatnonzero(
+        (np.diff(pre_s) != 0) | (np.diff(delay_s) != 0) | (np.diff(buf_s) != 0)
+    ) + 1  # fmt: skip
+    starts = np.concatenate([[0], cut]).astype(np.int64) if pre_s.size else np.zeros(0, np.int64)
+    arrays = Static(
+        seg_ptr=_csr_ptr(pre_s[starts], N),
+        seg_buf=buf_s[starts].astype(np.int64),
+        seg_delay=delay_s[starts].astype(np.int64),
+        seg_lo=np.concatenate([starts, [pre_s.size]]).astype(np.int64),
+        post=post[order].astype(np.int32),
+        w=np.zeros(0),
+    )
+    return StaticPart([p for p, _ in projs], arrays, order, [m for _, m in projs])
+
+
+def compile_network(net) -> Compiled:
+    """The kernel's arrays; also resizes the network's ring buffer and spike history."""
     N = net.n
     taus = sorted({p.tau_syn for p in net.projections if p.kind == "exponential"})
 
     def columns(projs):
         pre, post, delay, buf = [], [], [], []
-        for p in projs:
-            pre.append(p.i.astype(np.int64) + p.pre.start)
-            post.append(p.j.astype(np.int64) + p.post.start)
-            delay.append(p.delay_steps)
-            b = 2 + taus.index(p.tau_syn) if p.kind == "exponential" else _BUF_FOR_KIND[p.kind]
-            buf.append(np.full(p.n, b, np.int32))
+        for p, m in projs:
+            pre.append(p.i[m].astype(np.int64) + p.pre.start)
+            post.append(p.j[m].astype(np.int64) + p.post.start)
+            delay.append(p.delay_steps[m])
+            if p.kind == "exponential":
+                b = BUF_EXP0 + taus.index(p.tau_syn)
+            else:
+                b = _BUF_FOR_KIND[p.kind]
+            buf.append(np.full(int(np.count_nonzero(m)), b, np.int32))
         return (
             _cat(pre, np.int64),
             _cat(post, np.int64),
@@ -52,26 +130,13 @@ def compile_network(net) -> dict:
 
     static = [p for p in net.projections if p.plasticity is None]
     plastic = [p for p in net.projections if p.plasticity is not None]
-    pre, post, delay, buf = columns(static)
-    order = np.lexsort((post, delay, buf, pre))
-    pre_s, delay_s, buf_s = pre[order], delay[order], buf[order]
-    # segments: runs of equal (pre, buffer, delay), each written into one ring-buffer row
-    cut = np.flatnonzero(
-        (np.diff(pre_s) != 0) | (np.diff(delay_s) != 0) | (np.diff(buf_s) != 0)
-    ) + 1  # fmt: skip
-    starts = np.concatenate([[0], cut]).astype(np.int64) if pre_s.size else np.zeros(0, np.int64)
-    comp = {
-        "static": static,
-        "order": order,
-        "seg_ptr": _csr_ptr(pre_s[starts], N),
-        "seg_buf": buf_s[starts].astype(np.int64),
-        "seg_delay": delay_s[starts].astype(np.int64),
-        "seg_lo": np.concatenate([starts, [pre_s.size]]).astype(np.int64),
-        "post": post[order].astype(np.int32),
-        "decay": np.array([math.exp(-net.dt / tau) for tau in taus]),
-    }
+    delayed = [(p, p.delay_steps > 0) for p in static]
+    instant = [(p, p.delay_steps == 0) for p in static]
+    static_part = _static_part(delayed, columns(delayed), N)
+    static0_part = _static_part(instant, columns(instant), N)
+    delay = np.concatenate([p.delay_steps for p in static] or [np.zeros(0, np.int32)])
     # plastic synapses
-    ppre, ppost, pdelay, pbuf = columns(plastic)
+    ppre, ppost, pdelay, pbuf = columns([(p, np.ones(p.n, bool)) for p in plastic])
     porder = np.lexsort((ppost, pdelay, ppre))
     index = {}  # id(rule) -> row of the rule tables; rules are compared by identity
     for p in plastic:
@@ -93,25 +158,35 @@ def compile_network(net) -> dict:
     row = np.empty_like(sorder)
     row[sorder] = np.arange(sorder.shape[0])
     offsets = np.cumsum([0] + [p.n for p in plastic])
-    comp.update(
-        plastic=plastic,
-        sorder=sorder,
-        p_of={id(p): row[offsets[k] : offsets[k + 1]] for k, p in enumerate(plastic)},
+    arrays = Plastic(
+        hist=np.zeros((1, 1), np.int64),
+        hist_n=np.zeros(1, np.int64),
         pptr=_csr_ptr(ppre, N),
         ppost=ppost[porder].astype(np.int32),
         pdelay=pdelay[porder],
         pbuf=pbuf[porder],
         prow=row[porder].astype(np.int64),
-        prule=prule[sorder],
-        dec=_decay_tables(rf, net.dt),
+        ps=np.zeros((0, N_STATE)),
         qptr=_csr_ptr(ppost, N),
         rf=rf,
         ri=ri,
+        dec=_decay_tables(rf, net.dt),
+        zero=bool(np.any(pdelay == 0)),
     )
     L = max(2, int(delay.max()) + 1 if delay.size else 2, int(pdelay.max()) + 1 if plastic else 2)
     H = int(pdelay.max()) + 1 if plastic else 1
     resize_state(net, N, taus, L, H)
-    return comp
+    return Compiled(
+        static=static_part,
+        static0=static0_part,
+        plastic=plastic,
+        plastic_arrays=arrays,
+        sorder=sorder,
+        p_of={id(p): row[offsets[k] : offsets[k + 1]] for k, p in enumerate(plastic)},
+        prule=prule[sorder],
+        taus=np.array(taus, dtype=np.float64),
+        decay=np.array([math.exp(-net.dt / tau) for tau in taus]),
+    )
 
 
 def _decay_tables(rf: np.ndarray, dt: float, size: int = 4096) -> np.ndarray:
@@ -126,22 +201,22 @@ def _decay_tables(rf: np.ndarray, dt: float, size: int = 4096) -> np.ndarray:
     return dec
 
 
-def gather_plastic(comp: dict) -> np.ndarray:
+def gather_plastic(comp: Compiled) -> np.ndarray:
     """Per-plastic-synapse state, one 64-byte row per synapse in kernel order (see
     kernels/plasticity.py), from the projections."""
-    sorder = comp["sorder"]
-    out = np.zeros((sorder.shape[0], 8))
+    sorder = comp.sorder
+    out = np.zeros((sorder.shape[0], N_STATE))
     for col, key in enumerate(PLASTIC_STATE):
-        arrays = [p._plastic[key] if key != "w" else p.weight for p in comp["plastic"]]
+        arrays = [p._plastic[key] if key != "w" else p.weight for p in comp.plastic]
         out[:, col] = _cat(arrays, np.float64)[sorder]
-    out[:, len(PLASTIC_STATE)] = comp["prule"]
+    out[:, len(PLASTIC_STATE)] = comp.prule
     return out
 
 
-def scatter_plastic(comp: dict, state: np.ndarray) -> None:
+def scatter_plastic(comp: Compiled, state: np.ndarray) -> None:
     """Write the kernel's plastic state back into the projections."""
-    for p in comp["plastic"]:
-        rows = state[comp["p_of"][id(p)]]
+    for p in comp.plastic:
+        rows = state[comp.p_of[id(p)]]
         p.weight[:] = rows[:, 0]
         for col, key in enumerate(PLASTIC_STATE[1:], start=1):
             p._plastic[key][:] = rows[:, col]
@@ -150,12 +225,12 @@ def scatter_plastic(comp: dict, state: np.ndarray) -> None:
 def resize_state(net, N: int, taus: list[float], L: int, H: int) -> None:
     """Resize the ring buffer, synaptic currents and spike history, keeping what is in flight."""
     old_ring, old_L = net._ring, net._ring.shape[1]
-    ring = np.zeros((2 + len(taus), L, N))
+    ring = np.zeros((BUF_EXP0 + len(taus), L, N))
     I_syn = np.zeros((len(taus), N))
     n_old = old_ring.shape[2]
     for ch_old, tau in enumerate(net._channels):
         I_syn[taus.index(tau), :n_old] = net._I_syn[ch_old]
-    buf_map = [0, 1] + [2 + taus.index(tau) for tau in net._channels]
+    buf_map = [BUF_PULSE, BUF_JUMP] + [BUF_EXP0 + taus.index(tau) for tau in net._channels]
     for k in range(1, old_L):  # future steps step+1 .. step+old_L-1 are pending
         s = net.step + k
         for b_old, b_new in enumerate(buf_map):

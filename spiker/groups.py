@@ -28,11 +28,12 @@ class Group:
 
 
 class Population(Group):
-    """Izhikevich neurons, created by :meth:`Network.add_neurons`.
+    """Neurons of one family, created by :meth:`Network.add_neurons`.
 
-    State and parameters are views into the network's arrays, shape (n,): ``v`` (mV), ``u``,
-    ``a``, ``b``, ``c`` (mV), ``d``, ``v_peak`` (mV). Writing into them (``pop.v[:] = -70``)
-    changes the network.
+    The family's state variables and parameters are views into the network's tables, shape (n,):
+    ``v`` (mV) for every family, ``u`` for the Izhikevich families, and each parameter by name
+    (``a``, ``b``, ``c``, ``d``, ``v_peak`` for :class:`~spiker.Izhikevich`; see the spec).
+    Writing into them (``pop.v[:] = -70``) changes the network.
     """
 
     kind = "neurons"
@@ -40,17 +41,24 @@ class Population(Group):
     def __init__(self, net, name, n, start, model):
         super().__init__(net, name, n, start)
         self.model = model
+        self.family = model.family
 
-    def _view(self, name: str) -> np.ndarray:
-        return getattr(self.net, "_" + name)[self.start : self.stop]
+    @property
+    def state(self) -> tuple[str, ...]:
+        """Names of the state variables (all recordable with ``"I"`` and ``"I_syn"``)."""
+        return self.family.state
 
-    v = property(lambda self: self._view("v"), doc="membrane potential, mV, shape (n,)")
-    u = property(lambda self: self._view("u"), doc="recovery variable, shape (n,)")
-    a = property(lambda self: self._view("a"))
-    b = property(lambda self: self._view("b"))
-    c = property(lambda self: self._view("c"))
-    d = property(lambda self: self._view("d"))
-    v_peak = property(lambda self: self._view("v_peak"))
+    def __getattr__(self, name: str) -> np.ndarray:
+        family = self.__dict__.get("family")
+        if family is not None:
+            if name in family.state:
+                return self.net._x[family.state.index(name), self.start : self.stop]
+            if name in family.params:
+                return self.net._p[family.params.index(name), self.start : self.stop]
+        raise AttributeError(f"{type(self).__name__} {self.__dict__.get('name')!r} has no {name!r}")
+
+    def __dir__(self):
+        return sorted(set(super().__dir__()) | set(self.family.state) | set(self.family.params))
 
 
 class SpikeSource(Group):

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
-STATE_VARIABLES = {"v": 0, "u": 1, "I": 2, "I_syn": 3}
-_WEIGHT = 4  # kernel code of a plastic weight
+#: Variables every population can record besides its family's state variables.
+INPUT_VARIABLES = ("I", "I_syn")
 
 
 class SpikeTimes:

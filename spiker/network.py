@@ -7,38 +7,17 @@ import warnings
 import numpy as np
 
 from spiker import _validate as check
-from spiker.compile import compile_network
+from spiker.compile import Compiled, compile_network
 from spiker.connect import Rule, all_to_all, pairs
 from spiker.distributions import draw
 from spiker.groups import Group, PoissonSource, Population, SpikeSource
 from spiker.inputs import BoundCurrent, Noise, RandomPulse, Step, TimedArray
-from spiker.kernels import METHOD_NONE, RECOVERY_CODES
-from spiker.monitors import STATE_VARIABLES, RateRecord, SpikeRecord, StateRecord, WeightRecord
-from spiker.neurons import Izhikevich
+from spiker.kernels.layout import FAMILY_SOURCE
+from spiker.monitors import INPUT_VARIABLES, RateRecord, SpikeRecord, StateRecord, WeightRecord
+from spiker.neurons import FAMILIES, NeuronModel
 from spiker.plasticity import STDP
 from spiker.runtime import simulate
 from spiker.synapses import KINDS, Projection
-
-# the per-unit arrays of a network (self._v, ...), indexed by global unit: dtype, and the value a
-# new unit takes when not given (spike sources take all defaults: method -1 is "not a neuron")
-_UNIT_ARRAYS = {
-    "v": (np.float64, 0.0),  # membrane potential, mV
-    "u": (np.float64, 0.0),  # recovery variable
-    "I": (np.float64, 0.0),  # input current of the last step
-    "a": (np.float64, 0.0),
-    "b": (np.float64, 0.0),
-    "c": (np.float64, 0.0),  # mV
-    "d": (np.float64, 0.0),
-    "v_peak": (np.float64, 0.0),  # mV
-    "k2": (np.float64, 0.0),  # v' = k2 v^2 + k1 v + k0 - u + I
-    "k1": (np.float64, 0.0),
-    "k0": (np.float64, 0.0),
-    "I_const": (np.float64, 0.0),  # constant input current
-    "method": (np.int8, METHOD_NONE),  # kernel code of the integration method
-    "substeps": (np.int32, 1),
-    "recovery": (np.int8, 0),
-    "strict": (np.bool_, False),  # threshold ">" instead of ">="
-}
 
 
 class ConvergenceWarning(UserWarning):
@@ -72,15 +51,21 @@ class Network:
         self._spike_records: list[SpikeRecord] = []
         self._state_records: list[StateRecord] = []
         self._rate_records: list[RateRecord] = []
-        for key, (dtype, _) in _UNIT_ARRAYS.items():  # self._v, self._u, ...: shape (n,)
-            setattr(self, "_" + key, np.zeros(0, dtype))
+        # per unit (global index): family and method codes, state and parameter tables with
+        # columns named by each unit's family, input current of the last step, constant input
+        self._family = np.zeros(0, np.int8)
+        self._method = np.zeros(0, np.int8)
+        self._x = np.zeros((2, 0))  # (state variables, units)
+        self._p = np.zeros((1, 0))  # (parameters, units)
+        self._I = np.zeros(0)
+        self._I_const = np.zeros(0)
         # pending synaptic input, ring[buffer, step % L, target]; persists across runs
         self._ring = np.zeros((2, 2, 0))
         self._hist = np.zeros((1, 1), np.int64)  # units that spiked in the last steps
         self._hist_n = np.zeros(1, np.int64)
         self._channels: list[float] = []  # tau_syn (ms) of each exponential channel
         self._I_syn = np.zeros((0, 0))
-        self._compiled: dict | None = None
+        self._compiled: Compiled | None = None
         self._max_chunk = 10_000  # steps per kernel call at most
 
     # ------------------------------------------------------------------ build
@@ -92,7 +77,7 @@ class Network:
     @property
     def n(self) -> int:
         """Number of units (neurons and spike-source units)."""
-        return self._v.shape[0]
+        return self._family.shape[0]
 
     def _new_name(self, name: str | None, prefix: str) -> str:
         if name is None:
@@ -103,64 +88,64 @@ class Network:
             raise ValueError(f"name {name!r} is already used by a group of this network")
         return name
 
-    def _grow(self, n: int, **values) -> int:
-        """Append n units to every per-unit array (``values`` give scalars or arrays (n,),
-        the others take their default); returns their first global index."""
+    def _grow(self, n: int, family: int = FAMILY_SOURCE, method: int = 0, x=None, p=None) -> int:
+        """Append n units of ``family`` with state ``x`` (nx, n) and parameters ``p`` (np, n)
+        (zeros when not given; the tables gain rows as needed); returns their first global
+        index."""
         start = self.n
-        for key, (dtype, default) in _UNIT_ARRAYS.items():
-            new = np.broadcast_to(np.asarray(values.get(key, default), dtype), (n,))
-            setattr(self, "_" + key, np.concatenate([getattr(self, "_" + key), new]))
+        x = np.zeros((0, n)) if x is None else x
+        p = np.zeros((0, n)) if p is None else p
+
+        def append(table, cols):
+            rows = max(table.shape[0], cols.shape[0])
+            out = np.zeros((rows, table.shape[1] + n))
+            out[: table.shape[0], : table.shape[1]] = table
+            out[: cols.shape[0], table.shape[1] :] = cols
+            return out
+
+        self._x, self._p = append(self._x, x), append(self._p, p)
+        self._family = np.concatenate([self._family, np.full(n, family, np.int8)])
+        self._method = np.concatenate([self._method, np.full(n, method, np.int8)])
+        self._I = np.concatenate([self._I, np.zeros(n)])
+        self._I_const = np.concatenate([self._I_const, np.zeros(n)])
         self._compiled = None
         return start
 
     def add_neurons(
         self,
         n: int,
-        model: Izhikevich,
+        model: NeuronModel,
         name: str | None = None,
-        v0=-65.0,
+        v0=None,
         u0=None,
     ) -> Population:
-        """Add ``n`` Izhikevich neurons.
+        """Add ``n`` neurons of the family of ``model``.
 
         Parameters
         ----------
         n : int
             Number of neurons (>= 1).
-        model : Izhikevich
-            Parameters (scalars or arrays of shape (n,)) and integration method.
+        model : a neuron spec registered in ``spiker.neurons.FAMILIES``
+            :class:`~spiker.Izhikevich`, ...: parameters (scalars or arrays of shape (n,)) and
+            integration method.
         name : str, optional
             Unique name; default ``"pop<k>"``.
-        v0 : float or array (n,)
-            Initial membrane potential, mV.
+        v0 : float or array (n,), optional
+            Initial membrane potential, mV; default the family's (-65 mV for Izhikevich).
         u0 : float or array (n,), optional
-            Initial recovery variable; default ``b * v0``.
+            Initial recovery variable of the families that have one; default ``b * v0`` for
+            Izhikevich.
         """
         n = check.positive_int("n", n)
-        if not isinstance(model, Izhikevich):
-            raise TypeError(f"model must be an sp.Izhikevich; got {type(model).__name__}")
+        if type(model) not in FAMILIES:
+            allowed = ", ".join("sp." + cls.__name__ for cls in FAMILIES)
+            raise TypeError(f"model must be a neuron spec ({allowed}); got {type(model).__name__}")
         name = self._new_name(name, "pop")
-        params = model.parameters(n)
-        v = check.float_array("v0", v0, n)
-        u = params["b"] * v if u0 is None else check.float_array("u0", u0, n)
-        if model.method == "euler" and self.dt >= 1.0:
-            warnings.warn(
-                f"population {name!r} uses forward Euler at dt = {self.dt} ms: not converged "
-                "(networks that fire at ~10 Hz run away to hundreds of Hz); use dt <= 0.1 ms, "
-                "method='izhikevich' or method='rk4'",
-                ConvergenceWarning,
-                stacklevel=2,
-            )
-        start = self._grow(
-            n,
-            v=v,
-            u=u,
-            method=model.method_code,
-            substeps=model.substeps if model.method == "izhikevich" else 1,
-            recovery=RECOVERY_CODES[model.recovery],
-            strict=model.threshold == ">",
-            **params,
-        )
+        x = model.initial_state(n, v0, u0)
+        message = model.convergence_warning(self.dt)
+        if message is not None:
+            warnings.warn(f"population {name!r}: {message}", ConvergenceWarning, stacklevel=2)
+        start = self._grow(n, model.family.code, model.method_code, x, model.parameters(n, self.dt))
         pop = Population(self, name, n, start, model)
         self.groups.append(pop)
         return pop
@@ -363,7 +348,7 @@ class Network:
         group = self._own("group", group)
         if not isinstance(group, Population):
             raise TypeError(f"group must be a neuron population; {group.name!r} is a source")
-        check.choice("var", var, STATE_VARIABLES)
+        check.choice("var", var, group.state + INPUT_VARIABLES)
         every = check.positive_int("every", every)
         rec = StateRecord(group, var, self._neurons("neurons", group, neurons), every, self.dt)
         self._state_records.append(rec)
@@ -395,7 +380,7 @@ class Network:
         self._rate_records.append(rec)
         return rec
 
-    def _compile(self) -> dict:
+    def _compile(self) -> Compiled:
         if self._compiled is None:
             self._compiled = compile_network(self)
         return self._compiled

@@ -1,13 +1,22 @@
-"""The Izhikevich neuron model, its integration methods and published parameter presets."""
+"""Neuron families: their specs, presets and the registry that maps a spec to its kernel family.
+
+A family is a frozen spec class (a subclass of :class:`NeuronModel`) whose instances describe a
+population's parameters and integration method, a kernel module in ``spiker/kernels/`` (its
+state and parameter columns, its step with threshold and reset), a twin in the tests and its
+Brian2 and NEST mappings. ``FAMILIES`` below is the registry; ``docs/extending.md`` is the
+checklist for adding one.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 import numpy as np
 
 from spiker import _validate as check
-from spiker.kernels import METHOD_CODES, METHOD_SPNET, RECOVERY_CODES
+from spiker.kernels import izhikevich as _izh
+from spiker.kernels.layout import FAMILY_IZHIKEVICH
 
 #: The 2003 classes (Izhikevich 2003, figure 2): name -> (a, b, c, d).
 PRESETS_2003: dict[str, tuple[float, float, float, float]] = {
@@ -21,9 +30,63 @@ PRESETS_2003: dict[str, tuple[float, float, float, float]] = {
 }
 
 
+@dataclass(frozen=True)
+class Family:
+    """What the engine knows of a neuron family.
+
+    Attributes
+    ----------
+    code : int
+        The kernel's family code (``FAMILY_*`` of kernels/layout.py).
+    state : tuple of str
+        State variables, the columns of the kernel's state table, in order; all are recordable.
+    params : tuple of str
+        Per-neuron parameters, the columns of the kernel's parameter table, in order.
+    """
+
+    code: int
+    state: tuple[str, ...]
+    params: tuple[str, ...]
+
+
+class NeuronModel:
+    """Base class of neuron-family specs (frozen dataclasses). A subclass provides:
+
+    ``method`` (str), ``method_code`` (the kernel's code of it), ``parameters(n, dt)`` (float64
+    array (len(family.params), n) in the kernel's row order), ``initial_state(n, v0, u0)``
+    (float64 array (len(family.state), n)) and ``convergence_warning(dt)`` (a message or None).
+    """
+
+    default_v0: ClassVar[float] = -65.0
+
+    @property
+    def family(self) -> Family:
+        return FAMILIES[type(self)]
+
+    def convergence_warning(self, dt: float) -> str | None:
+        return None
+
+    def initial_state(self, n: int, v0, u0) -> np.ndarray:
+        """State (len(state), n): v from ``v0`` (default ``default_v0``); other variables from
+        :meth:`_initial_rest`. ``u0`` is accepted only by families with a recovery variable u."""
+        state = self.family.state
+        if u0 is not None and "u" not in state:
+            raise ValueError(
+                f"u0 is not a state variable of {type(self).__name__} (its state: "
+                f"{', '.join(state)})"
+            )
+        v = check.float_array("v0", self.default_v0 if v0 is None else v0, n)
+        out = np.zeros((len(state), n))
+        out[state.index("v")] = v
+        self._initial_rest(out, v, n, u0)
+        return out
+
+    def _initial_rest(self, out: np.ndarray, v: np.ndarray, n: int, u0) -> None:
+        pass
+
 
 @dataclass(frozen=True, eq=False)
-class Izhikevich:
+class Izhikevich(NeuronModel):
     r"""Izhikevich (2003) neuron: a quadratic integrate-and-fire model with a recovery variable.
 
     .. math::
@@ -78,10 +141,10 @@ class Izhikevich:
     def __post_init__(self) -> None:
         for name in ("a", "b", "c", "d", "v_peak"):
             check.float_array(name, getattr(self, name))
-        check.choice("method", self.method, METHOD_CODES)
+        check.choice("method", self.method, _izh.METHOD_CODES)
         check.positive_int("substeps", self.substeps)
         check.choice("threshold", self.threshold, {">=", ">"})
-        check.choice("recovery", self.recovery, RECOVERY_CODES)
+        check.choice("recovery", self.recovery, _izh.RECOVERY_CODES)
         check.choice("order", self.order, {"net.m", "spnet"})
         if self.order == "spnet" and (self.method != "izhikevich" or self.recovery != "standard"):
             raise ValueError(
@@ -112,14 +175,35 @@ class Izhikevich:
     @property
     def method_code(self) -> int:
         """The kernel's code of this model's method and operation order."""
-        return METHOD_SPNET if self.order == "spnet" else METHOD_CODES[self.method]
+        return _izh.METHOD_SPNET if self.order == "spnet" else _izh.METHOD_CODES[self.method]
 
-    def parameters(self, n: int) -> dict[str, np.ndarray]:
-        """Per-neuron float64 arrays of shape (n,) for a, b, c, d, v_peak, k2, k1, k0."""
-        out = {
-            name: check.float_array(name, getattr(self, name), n)
-            for name in ("a", "b", "c", "d", "v_peak")
-        }
-        for name, value in zip(("k2", "k1", "k0"), self.coefficients, strict=True):
-            out[name] = np.full(n, float(value))
+    def parameters(self, n: int, dt: float | None = None) -> np.ndarray:
+        """Per-neuron float64 parameters, shape (11, n), rows ``kernels.izhikevich.PARAMS``:
+        a, b, c, d, v_peak, k2, k1, k0, substeps, recovery code, strict threshold (0 or 1)."""
+        out = np.empty((len(_izh.PARAMS), n))
+        for row, name in enumerate(("a", "b", "c", "d", "v_peak")):
+            out[row] = check.float_array(name, getattr(self, name), n)
+        for row, k in zip((_izh.P_K2, _izh.P_K1, _izh.P_K0), self.coefficients, strict=True):
+            out[row] = float(k)
+        out[_izh.P_SUBSTEPS] = self.substeps if self.method == "izhikevich" else 1
+        out[_izh.P_RECOVERY] = _izh.RECOVERY_CODES[self.recovery]
+        out[_izh.P_STRICT] = self.threshold == ">"
         return out
+
+    def _initial_rest(self, out, v, n, u0) -> None:
+        b = check.float_array("b", self.b, n)
+        out[_izh.X_U] = b * v if u0 is None else check.float_array("u0", u0, n)
+
+    def convergence_warning(self, dt: float) -> str | None:
+        if self.method == "euler" and dt >= 1.0:
+            return (
+                f"forward Euler at dt = {dt} ms: not converged (networks that fire at ~10 Hz run "
+                "away to hundreds of Hz); use dt <= 0.1 ms, method='izhikevich' or method='rk4'"
+            )
+        return None
+
+
+#: The registry: spec class -> family. One line per family.
+FAMILIES: dict[type, Family] = {
+    Izhikevich: Family(FAMILY_IZHIKEVICH, _izh.STATE, _izh.PARAMS),
+}

@@ -96,7 +96,7 @@ def trace(record: StateRecord, ax=None, neurons=None):
     segs = np.stack([np.broadcast_to(record.t, values.shape), values], axis=-1)
     ax.add_collection(LineCollection(segs, linewidths=0.8, colors=DEFAULT_COLORS))
     ax.autoscale()
-    units = {"v": "v (mV)", "u": "u", "I": "I", "I_syn": "I_syn"}
+    units = {"v": "v (mV)"}
     ax.set_xlabel("time (ms)")
-    ax.set_ylabel(units[record.var])
+    ax.set_ylabel(units.get(record.var, record.var))
     return ax

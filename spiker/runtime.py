@@ -12,10 +12,21 @@ from contextlib import contextmanager
 
 import numpy as np
 
-from spiker.compile import gather_plastic, scatter_plastic
+from spiker.compile import Compiled, gather_plastic, scatter_plastic
 from spiker.groups import PoissonSource, SpikeSource
-from spiker.kernels import STATUS_DIVERGED, STATUS_SPIKES_FULL, run_steps
-from spiker.monitors import _WEIGHT, STATE_VARIABLES
+from spiker.kernels import run_steps
+from spiker.kernels.layout import (
+    REC_I,
+    REC_I_SYN,
+    REC_WEIGHT,
+    STATUS_DIVERGED,
+    STATUS_SPIKES_FULL,
+    Inputs,
+    Neurons,
+    Records,
+    Scratch,
+    Synaptic,
+)
 
 _VAR_BUDGET = 2_000_000  # float64 entries of the per-chunk time-varying current (16 MB)
 
@@ -23,8 +34,9 @@ _VAR_BUDGET = 2_000_000  # float64 entries of the per-chunk time-varying current
 class RunBuffers:
     """Preallocated outputs and per-chunk inputs of one run; appends to the records at the end."""
 
-    def __init__(self, net, n_total: int, comp: dict):
+    def __init__(self, net, n_total: int, comp: Compiled):
         self.net = net
+        self.comp = comp
         N = net.n
         self.n0 = n0 = net.step  # first step of the run
         # state monitors: one flat buffer, rows of monitor m at mon_base[m]; a monitor samples
@@ -38,15 +50,13 @@ class RunBuffers:
         sizes = [k * w for k, w in zip(rows, widths, strict=True)]
         rate_bytes = 4 * n_total * len(net._rate_records)
         check_memory(recs, sizes, rate_bytes)
-        self.mon_var = np.array(
-            [_WEIGHT if r.var == "w" else STATE_VARIABLES[r.var] for r in recs], np.int64
-        )
+        self.mon_var = np.array([_record_code(r) for r in recs], np.int64)
         self.mon_every = np.array([r.every for r in recs], np.int64)
         self.mon_base = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)[:-1]
         self.mon_ptr = np.concatenate([[0], np.cumsum(widths)]).astype(np.int64)
         self.mon_idx = np.concatenate(
             [
-                comp["p_of"][id(r.projection)][r.synapses]
+                comp.p_of[id(r.projection)][r.synapses]
                 if r.var == "w"
                 else r.neurons + r.group.start
                 for r in recs
@@ -68,6 +78,7 @@ class RunBuffers:
         self.spk_idx = np.empty(cap, np.int32)
         self.spk_count = np.zeros(1, np.int64)
         self.fired = np.empty(N, np.int64)
+        self.spiked = np.zeros(N, np.bool_)
         self.info = np.zeros(4, np.int64)
         self.sources = [g for g in net.groups if isinstance(g, SpikeSource | PoissonSource)]
         # time-varying currents of a chunk, (chunk, N); its size bounds the chunk
@@ -76,8 +87,17 @@ class RunBuffers:
             self.max_chunk = min(self.max_chunk, max(1, _VAR_BUDGET // max(N, 1)))
         self.I_var = np.zeros((self.max_chunk if net._currents else 0, N))
 
-    def advance(self, n_start: int, k: int, syn_w: np.ndarray, comp: dict, ps: np.ndarray) -> int:
-        """Run steps n_start .. n_start + k - 1 (growing the spike buffer as needed)."""
+    def records(self, col0: int) -> Records:
+        return Records(
+            self.mask, self.spk_step, self.spk_idx, self.spk_count, self.mon_var, self.mon_every,
+            self.mon_base, self.mon_rows, self.mon_ptr, self.mon_idx, self.mon_out, self.rate_lo,
+            self.rate_hi, self.rate_out, col0,
+        )  # fmt: skip
+
+    def advance(self, n_start: int, k: int, groups: dict) -> int:
+        """Run steps n_start .. n_start + k - 1 (growing the spike buffer as needed).
+
+        ``groups`` holds the run's fixed kernel groups: ``static``, ``static0``, ``plastic``."""
         net = self.net
         I_var = self.I_var[:k] if self.I_var.shape[0] else self.I_var
         if I_var.shape[0]:
@@ -89,71 +109,17 @@ class RunBuffers:
         ext_idx = np.concatenate([e[1] for e in ev] or [np.zeros(0, np.int64)]).astype(np.int64)
         order = np.lexsort((ext_idx, ext_step))
         ext_step, ext_idx = ext_step[order], ext_idx[order]
+        neurons = Neurons(net._family, net._method, net._x, net._p, net._I)
+        syn = Synaptic(net._ring, net._I_syn, self.comp.decay, self.comp.taus)
+        plastic = groups["plastic"]._replace(hist=net._hist, hist_n=net._hist_n)
+        scratch = Scratch(self.fired, self.spiked, self.info)
         done = 0
         while done < k:
+            inputs = Inputs(net._I_const, I_var, done, ext_step, ext_idx)
             n = run_steps(
-                n_start + done,
-                k - done,
-                net.dt,
-                net._v,
-                net._u,
-                net._I,
-                net._a,
-                net._b,
-                net._c,
-                net._d,
-                net._v_peak,
-                net._k2,
-                net._k1,
-                net._k0,
-                net._method,
-                net._substeps,
-                net._recovery,
-                net._strict,
-                net._I_const,
-                I_var,
-                done,
-                ext_step,
-                ext_idx,
-                comp["seg_ptr"],
-                comp["seg_buf"],
-                comp["seg_delay"],
-                comp["seg_lo"],
-                comp["post"],
-                syn_w,
-                net._ring,
-                net._I_syn,
-                comp["decay"],
-                net._hist,
-                net._hist_n,
-                comp["pptr"],
-                comp["ppost"],
-                comp["pdelay"],
-                comp["pbuf"],
-                comp["prow"],
-                ps,
-                comp["qptr"],
-                comp["rf"],
-                comp["ri"],
-                comp["dec"],
-                self.mask,
-                self.spk_step,
-                self.spk_idx,
-                self.spk_count,
-                self.mon_var,
-                self.mon_every,
-                self.mon_base,
-                self.mon_rows,
-                self.mon_ptr,
-                self.mon_idx,
-                self.mon_out,
-                self.rate_lo,
-                self.rate_hi,
-                self.rate_out,
-                net.step - self.n0,
-                self.fired,
-                self.info,
-            )
+                n_start + done, k - done, net.dt, neurons, inputs, groups["static"],
+                groups["static0"], syn, plastic, self.records(net.step - self.n0), scratch,
+            )  # fmt: skip
             done += n
             net.step = n_start + done
             if self.info[0] == STATUS_SPIKES_FULL:
@@ -187,6 +153,17 @@ class RunBuffers:
         n_done = net.step - n0
         for q, r in enumerate(net._rate_records):
             r._append(n0 + np.arange(n_done, dtype=np.int64), self.rate_out[q, :n_done])
+
+
+def _record_code(rec) -> int:
+    """The kernel's code of a state monitor's variable (kernels/layout.py REC_*)."""
+    if rec.var == "w":
+        return REC_WEIGHT
+    if rec.var == "I":
+        return REC_I
+    if rec.var == "I_syn":
+        return REC_I_SYN
+    return rec.group.state.index(rec.var)
 
 
 def check_memory(recs, sizes, rate_bytes) -> None:
@@ -231,12 +208,15 @@ def sigint_flag():
         signal.signal(signal.SIGINT, previous)
 
 
-def simulate(net, comp: dict, n_total: int, progress: bool | None) -> None:
+def simulate(net, comp: Compiled, n_total: int, progress: bool | None) -> None:
     """Run ``n_total`` steps of ``net`` in chunks: progress bar, Ctrl+C between chunks, records
     handed over whatever happens (see :meth:`spiker.Network.run`)."""
-    w = np.concatenate([p.weight for p in comp["static"]] or [np.zeros(0)])
-    syn_w = w[comp["order"]]
     plastic = gather_plastic(comp)
+    groups = {
+        "static": comp.static.with_weights(),
+        "static0": comp.static0.with_weights(),
+        "plastic": comp.plastic_arrays._replace(ps=plastic),
+    }
     runtime = RunBuffers(net, n_total, comp)
     from tqdm.auto import tqdm
 
@@ -264,7 +244,7 @@ def simulate(net, comp: dict, n_total: int, progress: bool | None) -> None:
             while done < n_total:
                 k = min(chunk, n_total - done)
                 tic = time.perf_counter()
-                status = runtime.advance(net.step, k, syn_w, comp, plastic)
+                status = runtime.advance(net.step, k, groups)
                 elapsed = time.perf_counter() - tic
                 advanced = net.step - n0 - done
                 done += advanced
@@ -290,11 +270,11 @@ def simulate(net, comp: dict, n_total: int, progress: bool | None) -> None:
     if runtime.info[0] == STATUS_DIVERGED:
         i, n = int(runtime.info[1]), int(runtime.info[2])
         g = next(g for g in net.groups if g.start <= i < g.stop)
+        state = ", ".join(f"{name} = {net._x[k, i]}" for k, name in enumerate(g.state))
         raise FloatingPointError(
             f"simulation diverged at t = {n * net.dt} ms (step {n}): neuron {i - g.start} "
-            f"of {g.name!r} reached v = {net._v[i]}, u = {net._u[i]} (input current "
-            f"{net._I[i]}); use a smaller dt, method='izhikevich' or 'rk4', or check "
-            "weights and currents"
+            f"of {g.name!r} reached {state} (input current {net._I[i]}); use a smaller dt, "
+            "another method (the model's docstring lists them), or check weights and currents"
         )
     if interrupted:
         raise KeyboardInterrupt(f"run interrupted at t = {net.t} ms; records kept")

@@ -1,264 +1,260 @@
 """The step loop: advances the whole network over a chunk of steps in one call.
 
-``run_steps`` implements the schedule documented in :meth:`spiker.Network.run`. Every array is
-indexed by the *global* index: all groups of a network (neuron populations and spike sources) laid
-end to end. Spike sources have ``method == METHOD_NONE`` and are skipped by the integrator; their
-spikes come in as external events ``(ext_step, ext_idx)``.
-
-Ring buffers ``ring[buf, step % L, target]`` hold input due at a future step: buffer 0 is the
-``"pulse"`` kind (added to I during the arrival step), 1 the ``"jump"`` kind (added to v at
-arrival), 2 + k the ``"exponential"`` kind feeding synaptic-current channel k.
-
-Static synapses are a CSR by presynaptic global index whose rows are cut into segments of equal
-(buffer, delay): segments ``seg_ptr[i] .. seg_ptr[i+1]-1`` of unit i cover synapses
-``seg_lo[g] .. seg_lo[g+1]-1``, all written into one row of the ring buffer.
+``run_steps`` is the schedule documented in :meth:`spiker.Network.run`, one small helper per
+phase. Its arguments are the named groups of kernels/layout.py. A unit's family
+(kernels/families.py) integrates it and decides its threshold and reset; spike sources
+(``FAMILY_SOURCE``) are skipped, and their spikes come in as events ``(ext_step, ext_idx)``.
 """
 
 import numpy as np
-from numba import njit
 
-from spiker.kernels.neurons import (
-    METHOD_EULER,
-    METHOD_IZHIKEVICH,
-    METHOD_NONE,
-    METHOD_SPNET,
-    step_euler,
-    step_izhikevich,
-    step_rk4,
-    step_spnet,
+from spiker.kernels import families
+from spiker.kernels._jit import inline, kernel, phase
+from spiker.kernels.layout import (
+    ADV_DIVERGED,
+    ADV_QUIET,
+    ADV_SPIKE,
+    BUF_EXP0,
+    BUF_JUMP,
+    BUF_PULSE,
+    FAMILY_SOURCE,
+    REC_I,
+    REC_I_SYN,
+    REC_WEIGHT,
+    STATUS_DIVERGED,
+    STATUS_OK,
+    STATUS_SPIKES_FULL,
+    UPDATE_ALL,
+    UPDATE_ARRIVE,
+    UPDATE_INTEGRATE,
 )
-from spiker.kernels.plasticity import stdp_apply_deferred, stdp_post_spikes, stdp_pre_arrivals
-
-STATUS_OK = 0
-STATUS_SPIKES_FULL = 1  # the spike buffer cannot take another step's spikes: grow it and call again
-STATUS_DIVERGED = 2  # v became NaN or u non-finite: info[1] = neuron, info[2] = step
-
-BUF_PULSE = 0
-BUF_JUMP = 1
-BUF_EXP0 = 2
+from spiker.kernels.plasticity import (
+    S_W,
+    remember_spikes,
+    stdp_apply_deferred,
+    stdp_arrivals,
+    stdp_post_spikes,
+)
 
 
-@njit(cache=True)
-def run_steps(
-    n_start,
-    n_steps,
-    dt,
-    # neurons, shape (N,)
-    v,
-    u,
-    I,
-    a,
-    b,
-    c,
-    d,
-    v_peak,
-    k2,
-    k1,
-    k0,
-    method,
-    substeps,
-    recovery,
-    strict,
-    # external input
-    I_const,
-    I_var,
-    var_row0,
-    ext_step,
-    ext_idx,
-    # synapses, CSR by presynaptic global index
-    seg_ptr,
-    seg_buf,
-    seg_delay,
-    seg_lo,
-    syn_post,
-    syn_w,
-    ring,
-    I_syn,
-    syn_decay,
-    # plastic synapses (see kernels/plasticity.py) and the spike history they read
-    hist,
-    hist_n,
-    pptr,
-    ppost,
-    pdelay,
-    pbuf,
-    prow,
-    ps,
-    qptr,
-    rf,
-    ri,
-    dec,
-    # spike recording
-    spike_mask,
-    spk_step,
-    spk_idx,
-    spk_count,
-    # state recording
-    mon_var,
-    mon_every,
-    mon_base,
-    mon_rows,
-    mon_ptr,
-    mon_idx,
-    mon_out,
-    # population-rate recording
-    rate_lo,
-    rate_hi,
-    rate_out,
-    rate_col0,
-    # scratch and status
-    fired,
-    info,
-):
+@kernel
+def run_steps(n_start, n_steps, dt, neurons, inputs, static, static0, syn, plastic, rec, scratch):
     """Advance the network from step ``n_start`` by up to ``n_steps`` steps.
 
-    Returns the number of steps completed; ``info[0]`` is a STATUS_* code. Stops early (with the
-    state consistent at a step boundary) when the spike buffer could overflow or a state diverges.
-    ``I_var`` holds the time-varying current for steps ``n_start - var_row0 ...`` (row
-    ``n - n_start + var_row0``), or has zero rows when there is none.
+    ``static`` holds the static synapses with delays of one step or more, ``static0`` those of
+    zero delay. Returns the number of steps completed; ``scratch.info[0]`` is a STATUS_* code.
+    Stops early, with the state consistent at a step boundary, when the spike buffer could
+    overflow or a state diverges.
     """
-    N = v.shape[0]
-    L = ring.shape[1]
-    n_ch = I_syn.shape[0]
-    n_mon = mon_var.shape[0]
-    n_rate = rate_lo.shape[0]
-    cap = spk_step.shape[0]
-    n_maskd = 0
-    for i in range(N):
-        if spike_mask[i]:
-            n_maskd += 1
-    has_var = I_var.shape[0] > 0
-    plastic = ps.shape[0] > 0
-    H = hist.shape[0]
-    # first external event at or after n_start
-    p = np.searchsorted(ext_step, n_start)
+    fired, info = scratch.fired, scratch.info
+    n_masked = _count(rec.spike_mask)
+    plastic_on = plastic.ps.shape[0] > 0
+    zero_delay = static0.seg_ptr[-1] > 0 or plastic.zero
+    # constants handed to other kernels are int64 variables: a literal would compile a second
+    # specialisation of the callee
+    first_pass = UPDATE_INTEGRATE if zero_delay else UPDATE_ALL
+    second_pass, at_start, after_input = np.int64(UPDATE_ARRIVE), np.int64(0), np.int64(1)
+    ext_step, ext_idx = inputs.ext_step, inputs.ext_idx
+    ext = 0  # next spike-source event
+    while ext < ext_step.shape[0] and ext_step[ext] < n_start:
+        ext += 1
     info[0] = STATUS_OK
     for k in range(n_steps):
         n = n_start + k
-        if spk_count[0] + n_maskd > cap:
+        if rec.spk_count[0] + n_masked > rec.spk_step.shape[0]:
             info[0] = STATUS_SPIKES_FULL
             return k
-        slot = n % L
-        # 1. record v, u, I_syn (and plastic weights) at the start of the step (time n*dt)
-        for m in range(n_mon):
-            if n % mon_every[m] == 0 and mon_var[m] != 2:
-                width = mon_ptr[m + 1] - mon_ptr[m]
-                base = mon_base[m] + mon_rows[m] * width
-                var = mon_var[m]
-                for q in range(width):
-                    j = mon_idx[mon_ptr[m] + q]
-                    if var == 0:
-                        value = v[j]
-                    elif var == 1:
-                        value = u[j]
-                    elif var == 3:
-                        value = 0.0
-                        for ch in range(n_ch):
-                            value += I_syn[ch, j]
-                    else:
-                        value = ps[j, 0]
-                    mon_out[base + q] = value
-        # plastic synapses deliver at arrival, with the weight they have now, and depress
-        if plastic:
-            stdp_pre_arrivals(
-                n, dt, hist, hist_n, pptr, ppost, pdelay, pbuf, prow, ps, rf, ri, dec, ring
-            )  # fmt: skip
-        # 2.-6., one neuron at a time (each touches only its own state): input current,
-        # integration, synaptic decay, threshold, arrivals of "jump" and "exponential" input,
-        # reset. The slot's input is cleared as it is consumed.
-        n_fired = 0
-        row = n - n_start + var_row0
-        pulse = ring[BUF_PULSE, slot]
-        jump = ring[BUF_JUMP, slot]
-        for i in range(N):
-            m_i = method[i]
-            if m_i == METHOD_NONE:  # a spike source: input reaching it is dropped
-                pulse[i] = 0.0
-                jump[i] = 0.0
-                for ch in range(n_ch):
-                    ring[BUF_EXP0 + ch, slot, i] = 0.0
-                continue
-            cur = I_const[i]
-            if has_var:
-                cur += I_var[row, i]
-            cur += pulse[i]
-            pulse[i] = 0.0
-            for ch in range(n_ch):
-                cur += I_syn[ch, i]
-            I[i] = cur
-            if m_i == METHOD_EULER:
-                vn, un = step_euler(v[i], u[i], cur, a[i], b[i], k2[i], k1[i], k0[i], dt)
-            elif m_i == METHOD_IZHIKEVICH:
-                vn, un = step_izhikevich(
-                    v[i], u[i], cur, a[i], b[i], k2[i], k1[i], k0[i], dt, substeps[i], recovery[i]
-                )
-            elif m_i == METHOD_SPNET:
-                vn, un = step_spnet(
-                    v[i], u[i], cur, a[i], b[i], k2[i], k1[i], k0[i], dt, substeps[i]
-                )
+        # 1. record state at n*dt; plastic spikes that arrive now are delivered and depress
+        _record_state(n, at_start, neurons, syn, plastic, rec)
+        if plastic_on:
+            stdp_arrivals(n, dt, plastic, syn.ring, np.int64(1), n)
+        # 2.-6. input, integration, threshold, (arrivals, reset): one pass per unit
+        row = n - n_start + inputs.var_row0
+        n_fired = _update_units(n, row, dt, neurons, inputs, syn, scratch, first_pass)
+        if n_fired < 0:
+            return k
+        # 4. spike sources emit their spikes of step n
+        while ext < ext_step.shape[0] and ext_step[ext] == n:
+            fired[n_fired] = ext_idx[ext]
+            n_fired += 1
+            ext += 1
+        if plastic_on:
+            remember_spikes(n, fired, n_fired, plastic)
+        if zero_delay:  # zero-delay spikes arrive, then 5. arrivals and 6. reset
+            _propagate(n, fired, n_fired, static0, syn.ring)
+            if plastic_on:
+                stdp_arrivals(n, dt, plastic, syn.ring, at_start, at_start)
+            _update_units(n, row, dt, neurons, inputs, syn, scratch, second_pass)
+        _record_state(n, after_input, neurons, syn, plastic, rec)
+        # 7. record spikes
+        _record_spikes(n, k, fired, n_fired, rec)
+        # 8. propagate
+        _propagate(n, fired, n_fired, static, syn.ring)
+        # 9. plasticity
+        if plastic_on:
+            stdp_post_spikes(n, dt, fired, n_fired, plastic)
+            stdp_apply_deferred(n, plastic)
+    return n_steps
+
+
+@inline
+def _count(mask):
+    c = 0
+    for i in range(mask.shape[0]):
+        if mask[i]:
+            c += 1
+    return c
+
+
+@phase
+def _record_state(n, phase, neurons, syn, plastic, rec):
+    """State monitors due at step n. ``phase`` 0, at the start of the step: every variable but
+    ``REC_I`` (its value at n*dt). ``phase`` 1, after the integration: ``REC_I`` (the input
+    current of step n), and every monitor due at n moves on to its next row.
+
+    (Phase helpers take the fields they loop over out of their groups first: a field read inside
+    a loop costs a reference-count update per read.)"""
+    mon_var, mon_every, mon_ptr, mon_idx = rec.mon_var, rec.mon_every, rec.mon_ptr, rec.mon_idx
+    mon_out, mon_rows, x, I_syn, ps = rec.mon_out, rec.mon_rows, neurons.x, syn.I_syn, plastic.ps
+    for m in range(mon_var.shape[0]):
+        var = mon_var[m]
+        if n % mon_every[m] != 0:
+            continue
+        if phase == 1:
+            mon_rows[m] += 1
+        if (var == REC_I) != (phase == 1):
+            continue
+        width = mon_ptr[m + 1] - mon_ptr[m]
+        base = rec.mon_base[m] + (mon_rows[m] - phase) * width
+        for q in range(width):
+            j = mon_idx[mon_ptr[m] + q]
+            if var >= 0:
+                value = x[var, j]
+            elif var == REC_I:
+                value = neurons.I[j]
+            elif var == REC_I_SYN:
+                value = 0.0
+                for ch in range(I_syn.shape[0]):
+                    value += I_syn[ch, j]
+            elif var == REC_WEIGHT:
+                value = ps[j, S_W]
             else:
-                vn, un = step_rk4(v[i], u[i], cur, a[i], b[i], k2[i], k1[i], k0[i], dt)
-            if vn != vn or not np.isfinite(un):
-                # NaN in v (inf is a spike: v blew up within the step) or a non-finite u
-                v[i] = vn
-                u[i] = un
+                value = 0.0
+            mon_out[base + q] = value
+
+
+@inline
+def _input_current(i, row, I_const, I_var, pulse, I_syn):
+    """External input of unit i in this step (consuming its "pulse" input), and the total with
+    the synaptic currents: ``((I_const + I_var) + pulse) + I_syn[0] + ...``."""
+    ext = I_const[i]
+    if I_var.shape[0] > 0:
+        ext += I_var[row, i]
+    ext += pulse[i]
+    pulse[i] = 0.0
+    cur = ext
+    for ch in range(I_syn.shape[0]):
+        cur += I_syn[ch, i]
+    return ext, cur
+
+
+@inline
+def _drop_input(i, slot, ring):
+    for b in range(ring.shape[0]):
+        ring[b, slot, i] = 0.0
+
+
+@phase
+def _update_units(n, row, dt, neurons, inputs, syn, scratch, mode):
+    """Phases 2-6, one unit at a time (each touches only its own state).
+
+    ``mode`` UPDATE_ALL (no zero-delay synapses): input current, integration, synaptic decay,
+    threshold, arrivals of "jump" and "exponential" input, reset, in one pass. With zero-delay
+    synapses the pass is cut in two around their propagation: UPDATE_INTEGRATE (up to the
+    threshold; ``scratch.spiked`` marks the units that spiked), then UPDATE_ARRIVE (arrivals,
+    and the reset of the marked units). The slot's input is cleared as it is consumed. Returns
+    the number of units that spiked (listed in ``scratch.fired``), or -1 on divergence.
+    """
+    ring, I_syn, decay, tau = syn.ring, syn.I_syn, syn.decay, syn.tau
+    slot = n % ring.shape[1]
+    pulse = ring[BUF_PULSE, slot]
+    jump = ring[BUF_JUMP, slot]
+    family, method, x, p, I = neurons.family, neurons.method, neurons.x, neurons.p, neurons.I
+    I_const, I_var = inputs.I_const, inputs.I_var
+    fired, spiked, info = scratch.fired, scratch.spiked, scratch.info
+    integrate = mode != UPDATE_ARRIVE
+    arrive = mode != UPDATE_INTEGRATE
+    n_fired = 0
+    for i in range(x.shape[1]):
+        fam = family[i]
+        if fam == FAMILY_SOURCE:  # input reaching a spike source is dropped
+            _drop_input(i, slot, ring)
+            continue
+        if integrate:
+            ext, cur = _input_current(i, row, I_const, I_var, pulse, I_syn)
+            I[i] = cur
+            adv = families.advance(fam, method[i], x, p, i, ext, cur, n, dt, I_syn, decay, tau)
+            if adv == ADV_DIVERGED:
                 info[0] = STATUS_DIVERGED
                 info[1] = i
                 info[2] = n
-                return k
-            for ch in range(n_ch):
-                x = I_syn[ch, i] * syn_decay[ch]
-                w = ring[BUF_EXP0 + ch, slot, i]
-                if w != 0.0:
-                    x += w
-                    ring[BUF_EXP0 + ch, slot, i] = 0.0
-                I_syn[ch, i] = x
-            spiked = vn > v_peak[i] or (vn == v_peak[i] and not strict[i])
-            w = jump[i]
-            if w != 0.0:
-                vn += w
-                jump[i] = 0.0
-            if spiked:
-                vn = c[i]
-                un += d[i]
+                return -1
+            for ch in range(I_syn.shape[0]):
+                I_syn[ch, i] *= decay[ch]
+            if adv == ADV_SPIKE:
                 fired[n_fired] = i
                 n_fired += 1
-            v[i] = vn
-            u[i] = un
-        # spikes of sources at this step
-        while p < ext_step.shape[0] and ext_step[p] == n:
-            fired[n_fired] = ext_idx[p]
-            n_fired += 1
-            p += 1
-        # record the input current of this step
-        for m in range(n_mon):
-            if n % mon_every[m] == 0:
-                if mon_var[m] == 2:
-                    width = mon_ptr[m + 1] - mon_ptr[m]
-                    base = mon_base[m] + mon_rows[m] * width
-                    for q in range(width):
-                        mon_out[base + q] = I[mon_idx[mon_ptr[m] + q]]
-                mon_rows[m] += 1
-        # 7. record spikes, 8. propagate into the ring buffers
-        for q in range(n_fired):
-            i = fired[q]
-            if spike_mask[i]:
-                spk_step[spk_count[0]] = n
-                spk_idx[spk_count[0]] = i
-                spk_count[0] += 1
-            for r in range(n_rate):
-                if rate_lo[r] <= i < rate_hi[r]:
-                    rate_out[r, rate_col0 + k] += 1
-            for g in range(seg_ptr[i], seg_ptr[i + 1]):
-                row = ring[seg_buf[g], (n + seg_delay[g]) % L]
-                for s in range(seg_lo[g], seg_lo[g + 1]):
-                    row[syn_post[s]] += syn_w[s]
-        # 9. plasticity: potentiation at postsynaptic spikes, deferred updates, spike history
-        if plastic:
-            stdp_post_spikes(n, dt, fired, n_fired, qptr, ps, rf, ri, dec)
-            stdp_apply_deferred(n, ps, rf, ri)
-            h = n % H
-            for q in range(n_fired):
-                hist[h, q] = fired[q]
-            hist_n[h] = n_fired
-    return n_steps
+                spiked[i] = not arrive
+        else:
+            adv = ADV_SPIKE if spiked[i] else ADV_QUIET
+            spiked[i] = False
+        if arrive:
+            for ch in range(I_syn.shape[0]):
+                w = ring[BUF_EXP0 + ch, slot, i]
+                if w != 0.0:
+                    I_syn[ch, i] += w
+                    ring[BUF_EXP0 + ch, slot, i] = 0.0
+            w = jump[i]
+            if w != 0.0:
+                families.arrive_jump(fam, x, p, i, n, w)
+                jump[i] = 0.0
+            if adv == ADV_SPIKE:
+                families.reset(fam, x, p, i, n)
+    return n_fired
+
+
+@phase
+def _record_spikes(n, k, fired, n_fired, rec):
+    """Spike monitors and population rates take the spikes of step n (the chunk's k-th)."""
+    mask, spk_step, spk_idx, spk_count = rec.spike_mask, rec.spk_step, rec.spk_idx, rec.spk_count
+    rate_lo, rate_hi, rate_out, col = rec.rate_lo, rec.rate_hi, rec.rate_out, rec.rate_col0 + k
+    for q in range(n_fired):
+        i = fired[q]
+        if mask[i]:
+            c = spk_count[0]
+            spk_step[c] = n
+            spk_idx[c] = i
+            spk_count[0] = c + 1
+        for r in range(rate_lo.shape[0]):
+            if rate_lo[r] <= i < rate_hi[r]:
+                rate_out[r, col] += 1
+
+
+@phase
+def _propagate(n, fired, n_fired, static, ring):
+    """Each spike of step n is scheduled to arrive at step n + delay: one ring-buffer row per
+    segment of equal (buffer, delay)."""
+    seg_ptr, seg_buf, seg_delay, seg_lo = (
+        static.seg_ptr,
+        static.seg_buf,
+        static.seg_delay,
+        static.seg_lo,
+    )
+    post, w = static.post, static.w
+    L = ring.shape[1]
+    for q in range(n_fired):
+        i = fired[q]
+        for g in range(seg_ptr[i], seg_ptr[i + 1]):
+            target = ring[seg_buf[g], (n + seg_delay[g]) % L]
+            for s in range(seg_lo[g], seg_lo[g + 1]):
+                target[post[s]] += w[s]

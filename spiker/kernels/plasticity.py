@@ -1,6 +1,7 @@
 """Event-driven STDP kernels, called from the step loop (see :mod:`spiker.plasticity`).
 
-Plastic synapses have state rows p = 0..P-1 sorted by postsynaptic unit (``qptr[j]`` is the
+The arrays come in the ``Plastic`` group of kernels/layout.py. Plastic synapses have state rows
+p = 0..P-1 sorted by postsynaptic unit (``qptr[j]`` is the
 first row of unit j), so a postsynaptic spike, the most frequent event, reads its incoming
 synapses in sequence; a CSR by presynaptic unit sorted by delay (``pptr``; entry e holds
 ``pdelay[e]``, ``pbuf[e]``, ``ppost[e]`` and its state row ``prow[e]``) serves the arrivals.
@@ -15,7 +16,7 @@ same libm ``exp`` as the fallback, so a table hit and a call give the same bits.
 
 import math
 
-from numba import njit
+from spiker.kernels._jit import inline, phase
 
 RF_A_PLUS, RF_A_MINUS, RF_TAU_PLUS, RF_TAU_MINUS, RF_W_MIN, RF_W_MAX, RF_BIAS, RF_DECAY = range(8)
 RI_NEAREST, RI_MULTIPLICATIVE, RI_INTERVAL = range(3)
@@ -23,7 +24,7 @@ S_W, S_X, S_XL, S_Y, S_YL, S_SD, S_RULE = range(7)
 N_STATE = 8  # columns of ps (one padding column: a row is 64 bytes)
 
 
-@njit(cache=True, inline="always")
+@inline
 def _change(p, dw, ps, r, rf, ri):
     if ri[r, RI_INTERVAL] > 0:
         ps[p, S_SD] += dw
@@ -32,7 +33,7 @@ def _change(p, dw, ps, r, rf, ri):
         ps[p, S_W] = min(max(w, rf[r, RF_W_MIN]), rf[r, RF_W_MAX])
 
 
-@njit(cache=True, inline="always")
+@inline
 def _decay(dec, r, which, delta, dt, tau):
     """exp(-(delta*dt)/tau), from the table when delta (whole steps) is in it."""
     k = int(delta)
@@ -41,55 +42,67 @@ def _decay(dec, r, which, delta, dt, tau):
     return math.exp(-(delta * dt) / tau)
 
 
-@njit(cache=True)
-def stdp_pre_arrivals(
-    n, dt, hist, hist_n, pptr, ppost, pdelay, pbuf, prow, ps, rf, ri, dec, ring
-):  # fmt: skip
-    """Deliver the plastic synapses' spikes that arrive at step n and apply depression.
+@inline
+def _arrive(p, post, buf, n, dt, ps, rf, ri, dec, ring, slot):
+    """Synapse state row p, onto unit ``post`` through ring buffer ``buf``: its spike arrives in
+    step n. Deliver it into ring slot ``slot`` with the weight it has now, then depress and
+    update the presynaptic trace."""
+    r = int(ps[p, S_RULE])
+    ring[buf, slot, post] += ps[p, S_W]
+    y = ps[p, S_Y] * _decay(dec, r, 1, n - ps[p, S_YL], dt, rf[r, RF_TAU_MINUS])
+    ps[p, S_Y] = y
+    ps[p, S_YL] = n
+    dw = -rf[r, RF_A_MINUS] * y
+    if ri[r, RI_MULTIPLICATIVE]:
+        dw *= ps[p, S_W] - rf[r, RF_W_MIN]
+    _change(p, dw, ps, r, rf, ri)
+    x = ps[p, S_X] * _decay(dec, r, 0, n - ps[p, S_XL], dt, rf[r, RF_TAU_PLUS])
+    ps[p, S_X] = 1.0 if ri[r, RI_NEAREST] else x + 1.0
+    ps[p, S_XL] = n
 
-    ``hist[(n - D) % H, :hist_n[...]]`` lists the units that spiked D steps ago. Called at the
-    start of step n: the weight is read (delivered into ring slot n) before it changes.
-    """
+
+@inline
+def _arrivals_of(i, D, n, dt, pptr, ppost, pdelay, pbuf, prow, ps, rf, ri, dec, ring, slot):
+    """The synapses of unit i with delay D (delays sorted within its row)."""
+    lo, hi = pptr[i], pptr[i + 1]
+    end = hi
+    while lo < hi:  # first synapse of i with delay >= D
+        mid = (lo + hi) // 2
+        if pdelay[mid] < D:
+            lo = mid + 1
+        else:
+            hi = mid
+    e = lo
+    while e < end and pdelay[e] == D:
+        _arrive(prow[e], ppost[e], pbuf[e], n, dt, ps, rf, ri, dec, ring, slot)
+        e += 1
+
+
+@phase
+def stdp_arrivals(n, dt, pl, ring, d_lo, d_hi):
+    """Deliver the plastic synapses' spikes that arrive at step n with a delay of ``d_lo`` to
+    ``d_hi`` steps, and apply depression: the weight is read (delivered into ring slot n) before
+    it changes. ``pl.hist[(n - D) % H, :pl.hist_n[...]]`` lists the units that spiked D steps
+    ago. Called at the start of step n for delays of one step or more, and after the threshold
+    for zero delays (the history then holds step n's spikes)."""
+    hist, hist_n = pl.hist, pl.hist_n
+    pptr, ppost, pdelay, pbuf, prow = pl.pptr, pl.ppost, pl.pdelay, pl.pbuf, pl.prow
+    ps, rf, ri, dec = pl.ps, pl.rf, pl.ri, pl.dec
     H = hist.shape[0]
-    L = ring.shape[1]
-    slot = n % L
-    for D in range(1, H):
+    slot = n % ring.shape[1]
+    for D in range(d_lo, min(d_hi, H - 1) + 1):
         if n - D < 0:
             break
         h = (n - D) % H
         for q in range(hist_n[h]):
-            i = hist[h, q]
-            lo, hi = pptr[i], pptr[i + 1]
-            # first synapse of i with delay >= D (delays sorted within the row)
-            while lo < hi:
-                mid = (lo + hi) // 2
-                if pdelay[mid] < D:
-                    lo = mid + 1
-                else:
-                    hi = mid
-            e = lo
-            while e < pptr[i + 1] and pdelay[e] == D:
-                p = prow[e]
-                r = int(ps[p, S_RULE])
-                ring[pbuf[e], slot, ppost[e]] += ps[p, S_W]
-                y = ps[p, S_Y] * _decay(dec, r, 1, n - ps[p, S_YL], dt, rf[r, RF_TAU_MINUS])
-                ps[p, S_Y] = y
-                ps[p, S_YL] = n
-                dw = -rf[r, RF_A_MINUS] * y
-                if ri[r, RI_MULTIPLICATIVE]:
-                    dw *= ps[p, S_W] - rf[r, RF_W_MIN]
-                _change(p, dw, ps, r, rf, ri)
-                x = ps[p, S_X] * _decay(dec, r, 0, n - ps[p, S_XL], dt, rf[r, RF_TAU_PLUS])
-                ps[p, S_X] = 1.0 if ri[r, RI_NEAREST] else x + 1.0
-                ps[p, S_XL] = n
-                e += 1
+            _arrivals_of(hist[h, q], D, n, dt, pptr, ppost, pdelay, pbuf, prow, ps, rf, ri, dec,
+                         ring, slot)  # fmt: skip
 
 
-@njit(cache=True)
-def stdp_post_spikes(
-    n, dt, fired, n_fired, qptr, ps, rf, ri, dec
-):  # fmt: skip
+@phase
+def stdp_post_spikes(n, dt, fired, n_fired, pl):
     """Potentiation of the incoming plastic synapses of the units that spiked at step n."""
+    ps, rf, ri, dec, qptr = pl.ps, pl.rf, pl.ri, pl.dec, pl.qptr
     for f in range(n_fired):
         j = fired[f]
         for p in range(qptr[j], qptr[j + 1]):
@@ -106,10 +119,11 @@ def stdp_post_spikes(
             ps[p, S_YL] = n
 
 
-@njit(cache=True)
-def stdp_apply_deferred(n, ps, rf, ri):
+@phase
+def stdp_apply_deferred(n, pl):
     """At the end of step n: for rules whose interval ends here, w += bias + sd; sd *= decay;
     clip."""
+    ps, rf, ri = pl.ps, pl.rf, pl.ri
     due = False
     for r in range(ri.shape[0]):
         if ri[r, RI_INTERVAL] > 0 and (n + 1) % ri[r, RI_INTERVAL] == 0:
@@ -123,3 +137,14 @@ def stdp_apply_deferred(n, ps, rf, ri):
             w = ps[p, S_W] + (rf[r, RF_BIAS] + ps[p, S_SD])
             ps[p, S_SD] *= rf[r, RF_DECAY]
             ps[p, S_W] = min(max(w, rf[r, RF_W_MIN]), rf[r, RF_W_MAX])
+
+
+@inline
+def remember_spikes(n, fired, n_fired, pl):
+    """Keep the units that spiked at step n in the history that arrivals read (right after the
+    threshold: zero-delay arrivals read it in the same step)."""
+    hist = pl.hist
+    h = n % hist.shape[0]
+    for q in range(n_fired):
+        hist[h, q] = fired[q]
+    pl.hist_n[h] = n_fired

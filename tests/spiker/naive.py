@@ -2,9 +2,9 @@
 
 It reads the network as the user built it (groups, projections, bound inputs), not the compiled
 CSR, so it checks the compilation too. Pending synaptic input is a dict keyed by arrival step.
-The arithmetic of each integration method is written in the same operation order as the kernel, so
-the two must agree bit for bit; tests use dyadic weights so that the order in which arrivals are
-summed cannot matter.
+Each neuron family has its twin below (``TWINS``, by spec class), vectorised over the family's
+units and written in the same operation order as its kernel, so the two must agree bit for bit;
+tests use dyadic weights so that the order in which arrivals are summed cannot matter.
 """
 
 from __future__ import annotations
@@ -14,31 +14,28 @@ from collections import defaultdict
 
 import numpy as np
 
+import spiker as sp
 from spiker.groups import PoissonSource, Population, SpikeSource
-from spiker.kernels import METHOD_EULER, METHOD_IZHIKEVICH, METHOD_RK4, METHOD_SPNET
+from spiker.kernels import izhikevich as kizh
 
 
+# ---- Izhikevich (2003) ----------------------------------------------------------------------
 def _euler(v, u, I, a, b, k2, k1, k0, dt):
     return v + dt * ((k0 + ((I + k2 * (v * v)) + k1 * v)) - u), u + dt * (a * (b * v - u))
 
 
-def _izhikevich(v, u, I, a, b, k2, k1, k0, dt, substeps, recovery):
-    out_v = v.copy()
-    for s in np.unique(substeps):
-        m = substeps == s
-        vv, uu = v[m], u[m]
-        h = dt / s
-        for _ in range(int(s)):
-            vv = vv + h * (((((k2[m] * (vv * vv)) + k1[m] * vv) + k0[m]) - uu) + I[m])
-        out_v[m] = vv
-    standard = u + (dt * a) * (b * out_v - u)
-    accommodation = u + (dt * a) * (b * (out_v + 65.0))
-    return out_v, np.where(recovery == 1, accommodation, standard)
+def _published(v, u, I, a, b, k2, k1, k0, dt, substeps, recovery):
+    h = dt / substeps
+    for _ in range(int(substeps)):
+        v = v + h * (((((k2 * (v * v)) + k1 * v) + k0) - u) + I)
+    standard = u + (dt * a) * (b * v - u)
+    accommodation = u + (dt * a) * (b * (v + 65.0))
+    return v, np.where(recovery == 1, accommodation, standard)
 
 
 def _spnet(v, u, I, a, b, k2, k1, k0, dt, substeps):
     h = dt / substeps
-    for _ in range(int(substeps[0])):  # one value per call: callers group by substeps
+    for _ in range(int(substeps)):
         v = v + h * ((((((k2 * v) + k1) * v) + k0) - u) + I)
     return v, u + (dt * a) * (b * v - u)
 
@@ -62,73 +59,107 @@ def _rk4(v, u, I, a, b, k2, k1, k0, dt):
     return vn, un
 
 
+class IzhikevichTwin:
+    """sp.Izhikevich: state columns (v, u); ``advance`` returns the new state and who spiked."""
+
+    @staticmethod
+    def advance(pop, x, p, I_ext, I, I_syn, n, dt):
+        v, u = x[kizh.X_V], x[kizh.X_U]
+        a, b, k2, k1, k0 = (p[r] for r in (kizh.P_A, kizh.P_B, kizh.P_K2, kizh.P_K1, kizh.P_K0))
+        m = pop.model
+        if m.order == "spnet":
+            vn, un = _spnet(v, u, I, a, b, k2, k1, k0, dt, m.substeps)
+        elif m.method == "izhikevich":
+            rec = 1 if m.recovery == "accommodation" else 0
+            vn, un = _published(v, u, I, a, b, k2, k1, k0, dt, m.substeps, rec)
+        elif m.method == "rk4":
+            vn, un = _rk4(v, u, I, a, b, k2, k1, k0, dt)
+        else:
+            vn, un = _euler(v, u, I, a, b, k2, k1, k0, dt)
+        v_peak = p[kizh.P_V_PEAK]
+        spiked = (vn > v_peak) | ((vn == v_peak) & (m.threshold == ">="))
+        return np.stack([vn, un]), spiked
+
+    @staticmethod
+    def arrive_jump(pop, x, p, w, n):
+        x[kizh.X_V] += w
+
+    @staticmethod
+    def reset(pop, x, p, which, n):
+        x[kizh.X_V, which] = p[kizh.P_C, which]
+        x[kizh.X_U, which] = x[kizh.X_U, which] + p[kizh.P_D, which]
+
+
+#: The twins, by neuron spec class (every family of sp.neurons.FAMILIES has one).
+TWINS = {sp.Izhikevich: IzhikevichTwin}
+
+
 def simulate(net, n_steps: int, record_v: list[int] | None = None):
     """Advance ``net`` (never run by the kernel) by ``n_steps``.
 
-    Returns ``(spike_steps, spike_global_idx, v_trace, v, u)`` with ``v_trace`` of shape
-    (n_steps, len(record_v)): v at the start of each step; ``v`` and ``u`` the final state.
+    Returns ``(spike_steps, spike_global_idx, v_trace, x)`` with ``v_trace`` of shape
+    (n_steps, len(record_v)): v (state row 0) at the start of each step; ``x`` the final state
+    table (state variables, units).
     """
     dt = net.dt
     N = net.n
-    v, u = net._v.copy(), net._u.copy()
-    a, b, c, d = net._a, net._b, net._c, net._d
-    k2, k1, k0 = net._k2, net._k1, net._k0
-    method, substeps, strict, v_peak = net._method, net._substeps, net._strict, net._v_peak
+    x = net._x.copy()
     taus = sorted({p.tau_syn for p in net.projections if p.kind == "exponential"})
     I_syn = {tau: np.zeros(N) for tau in taus}
     pending = defaultdict(lambda: defaultdict(lambda: np.zeros(N)))  # step -> key -> (N,)
     sources = [g for g in net.groups if isinstance(g, SpikeSource | PoissonSource)]
     pops = [g for g in net.groups if isinstance(g, Population)]
-    is_neuron = np.zeros(N, bool)
-    for p in pops:
-        is_neuron[p.start : p.stop] = True
     out_steps, out_idx, trace = [], [], []
     record_v = record_v or []
+    zero = [p for p in net.projections if np.any(p.delay_steps == 0)]
+
+    def schedule(n, fired, projections, zero_delay):
+        for p in projections:
+            key = p.tau_syn if p.kind == "exponential" else p.kind
+            pre = fired[(fired >= p.pre.start) & (fired < p.pre.stop)] - p.pre.start
+            sel = np.isin(p.i, pre) & ((p.delay_steps == 0) == zero_delay)
+            for s in np.flatnonzero(sel):
+                pending[n + int(p.delay_steps[s])][key][p.post.start + p.j[s]] += p.weight[s]
+
     for n in range(net.step, net.step + n_steps):
-        trace.append(v[record_v].copy())
+        trace.append(x[0, record_v].copy())
         var = np.zeros((1, N))
         for cur in net._currents:
             cur.fill(var, n)
-        due = pending.pop(n, {})
-        I = net._I_const + var[0]
-        I = I + due.get("pulse", np.zeros(N))
+        due = pending[n]
+        I_ext = net._I_const + var[0]
+        I_ext = I_ext + due["pulse"]
+        I = I_ext.copy()
         for tau in taus:
             I = I + I_syn[tau]
-        vn, un = v.copy(), u.copy()
-        for code, fn in ((METHOD_EULER, _euler), (METHOD_RK4, _rk4)):
-            m = method == code
-            if m.any():
-                vn[m], un[m] = fn(v[m], u[m], I[m], a[m], b[m], k2[m], k1[m], k0[m], dt)
-        for s in np.unique(substeps[method == METHOD_SPNET]):
-            m = (method == METHOD_SPNET) & (substeps == s)
-            vn[m], un[m] = _spnet(
-                v[m], u[m], I[m], a[m], b[m], k2[m], k1[m], k0[m], dt, substeps[m]
+        syn_now = np.array([I_syn[tau] for tau in taus]).reshape(len(taus), N)
+        fired = []
+        for pop in pops:
+            sl = slice(pop.start, pop.stop)
+            new, spiked = TWINS[type(pop.model)].advance(
+                pop, x[:, sl], net._p[:, sl], I_ext[sl], I[sl], syn_now[:, sl], n, dt
             )
-        m = method == METHOD_IZHIKEVICH
-        if m.any():
-            vn[m], un[m] = _izhikevich(
-                v[m], u[m], I[m], a[m], b[m], k2[m], k1[m], k0[m], dt, substeps[m], net._recovery[m]
-            )
-        v, u = vn, un
-        fired = np.flatnonzero(is_neuron & ((v > v_peak) | ((v == v_peak) & ~strict)))
+            x[: new.shape[0], sl] = new
+            fired.append(np.flatnonzero(spiked) + pop.start)
         ext = [s.events(n, n + 1)[1] for s in sources]
+        fired = np.sort(np.concatenate(fired + [np.zeros(0, np.int64)]).astype(np.int64))
         fired = np.concatenate([fired] + ext).astype(np.int64)
         for tau in taus:
             I_syn[tau] = I_syn[tau] * math.exp(-dt / tau)
-        v = v + due.get("jump", np.zeros(N))
+        schedule(n, fired, zero, zero_delay=True)  # arrive in this step, before the reset
+        due = pending.pop(n)
         for tau in taus:
-            I_syn[tau] = I_syn[tau] + due.get(tau, np.zeros(N))
-        neurons = fired[is_neuron[fired]]
-        v[neurons] = c[neurons]
-        u[neurons] = u[neurons] + d[neurons]
+            I_syn[tau] = I_syn[tau] + due[tau]
+        for pop in pops:
+            sl = slice(pop.start, pop.stop)
+            twin = TWINS[type(pop.model)]
+            twin.arrive_jump(pop, x[:, sl], net._p[:, sl], due["jump"][sl], n)
+            which = fired[(fired >= pop.start) & (fired < pop.stop)] - pop.start
+            twin.reset(pop, x[:, sl], net._p[:, sl], which, n)
         out_steps.append(np.full(fired.shape[0], n))
         out_idx.append(fired)
-        for p in net.projections:
-            key = p.tau_syn if p.kind == "exponential" else p.kind
-            pre = fired[(fired >= p.pre.start) & (fired < p.pre.stop)] - p.pre.start
-            for s in np.flatnonzero(np.isin(p.i, pre)):
-                pending[n + int(p.delay_steps[s])][key][p.post.start + p.j[s]] += p.weight[s]
+        schedule(n, fired, net.projections, zero_delay=False)
     steps = np.concatenate(out_steps) if out_steps else np.zeros(0, np.int64)
     idx = np.concatenate(out_idx) if out_idx else np.zeros(0, np.int64)
     order = np.lexsort((idx, steps))
-    return steps[order], idx[order], np.array(trace).reshape(n_steps, len(record_v)), v, u
+    return steps[order], idx[order], np.array(trace).reshape(n_steps, len(record_v)), x

@@ -45,7 +45,7 @@ def test_two_runs_give_the_same_spikes_as_one():
     assert ra.count > 100
     np.testing.assert_array_equal(ra.steps, rb.steps)
     np.testing.assert_array_equal(ra.i, rb.i)
-    np.testing.assert_array_equal(a._v, b._v)
+    np.testing.assert_array_equal(a._x, b._x)
     assert b.t == 1000.0
 
 

@@ -1,4 +1,5 @@
-"""One-neuron integration steps of the Izhikevich model, one function per method.
+"""The Izhikevich (2003) family: one-neuron integration steps, one function per method, and the
+family's advance (integration and threshold), jump arrival and reset.
 
 The model, with the quadratic's coefficients as parameters (Izhikevich 2003: k2 = 0.04, k1 = 5,
 k0 = 140; the 2004 figure uses 4.1 and 108 for two of its features)::
@@ -14,9 +15,16 @@ the same terms in another order moves spikes by a step), so it is written out be
 """
 
 import numpy as np
-from numba import njit
 
-METHOD_NONE = -1  # not a neuron (a spike source): skipped by the integrator
+from spiker.kernels._jit import inline
+from spiker.kernels.layout import ADV_DIVERGED, ADV_QUIET, ADV_SPIKE
+
+# rows of neurons.x and neurons.p for units of this family
+X_V, X_U = 0, 1
+STATE = ("v", "u")
+P_A, P_B, P_C, P_D, P_V_PEAK, P_K2, P_K1, P_K0, P_SUBSTEPS, P_RECOVERY, P_STRICT = range(11)
+PARAMS = ("a", "b", "c", "d", "v_peak", "k2", "k1", "k0", "substeps", "recovery", "strict")
+
 METHOD_EULER = 0
 METHOD_IZHIKEVICH = 1
 METHOD_RK4 = 2
@@ -29,7 +37,7 @@ RECOVERY_ACCOMMODATION = 1  # u' = a b (v + 65): Izhikevich 2004, figure 1, feat
 RECOVERY_CODES = {"standard": RECOVERY_STANDARD, "accommodation": RECOVERY_ACCOMMODATION}
 
 
-@njit(cache=True, inline="always")
+@inline
 def step_euler(v, u, I, a, b, k2, k1, k0, dt):
     """Forward Euler from the old ``v`` and ``u``, in the order Brian2 generates.
 
@@ -41,7 +49,7 @@ def step_euler(v, u, I, a, b, k2, k1, k0, dt):
     return v_new, u_new
 
 
-@njit(cache=True, inline="always")
+@inline
 def step_izhikevich(v, u, I, a, b, k2, k1, k0, dt, substeps, recovery):
     """The published scheme (net.m, spnet, the 2004 figure): v in ``substeps`` Euler sub-steps of
     ``h = dt/substeps``, then u in one step from the new v.
@@ -61,7 +69,7 @@ def step_izhikevich(v, u, I, a, b, k2, k1, k0, dt, substeps, recovery):
     return v, u
 
 
-@njit(cache=True, inline="always")
+@inline
 def step_spnet(v, u, I, a, b, k2, k1, k0, dt, substeps):
     """The published scheme in spnet.cpp's operation order:
     ``v += 0.5*((0.04*v+5)*v+140-u+I)``, i.e. ``v = v + h*(((((k2*v) + k1)*v + k0) - u) + I)``
@@ -74,12 +82,12 @@ def step_spnet(v, u, I, a, b, k2, k1, k0, dt, substeps):
     return v, u
 
 
-@njit(cache=True, inline="always")
+@inline
 def _dv(v, u, I, k2, k1, k0):
     return (k0 + ((I + k2 * (v * v)) + k1 * v)) - u
 
 
-@njit(cache=True, inline="always")
+@inline
 def step_rk4(v, u, I, a, b, k2, k1, k0, dt):
     """Classical fourth-order Runge-Kutta on (v, u) with I held over the step.
 
@@ -106,3 +114,50 @@ def step_rk4(v, u, I, a, b, k2, k1, k0, dt):
     if not (np.isfinite(v_new) and np.isfinite(u_new)):
         return np.inf, u + dt * (a * (b * v - u))
     return v_new, u_new
+
+
+@inline
+def advance(method, x, p, i, I, dt):
+    """Integrate unit i over one step with input current ``I``, then test its threshold.
+
+    Writes the new v, u into ``x[:, i]``; returns ADV_SPIKE, ADV_QUIET, or ADV_DIVERGED (NaN in
+    v, or a non-finite u; an infinite v is a spike: v blew up within the step).
+    """
+    v = x[X_V, i]
+    u = x[X_U, i]
+    a = p[P_A, i]
+    b = p[P_B, i]
+    k2 = p[P_K2, i]
+    k1 = p[P_K1, i]
+    k0 = p[P_K0, i]
+    if method == METHOD_EULER:
+        vn, un = step_euler(v, u, I, a, b, k2, k1, k0, dt)
+    elif method == METHOD_IZHIKEVICH:
+        vn, un = step_izhikevich(
+            v, u, I, a, b, k2, k1, k0, dt, int(p[P_SUBSTEPS, i]), int(p[P_RECOVERY, i])
+        )
+    elif method == METHOD_SPNET:
+        vn, un = step_spnet(v, u, I, a, b, k2, k1, k0, dt, int(p[P_SUBSTEPS, i]))
+    else:
+        vn, un = step_rk4(v, u, I, a, b, k2, k1, k0, dt)
+    x[X_V, i] = vn
+    x[X_U, i] = un
+    if vn != vn or not np.isfinite(un):
+        return ADV_DIVERGED
+    v_peak = p[P_V_PEAK, i]
+    if vn > v_peak or (vn == v_peak and p[P_STRICT, i] == 0.0):
+        return ADV_SPIKE
+    return ADV_QUIET
+
+
+@inline
+def arrive_jump(x, i, w):
+    """A "jump" arrival: v += w."""
+    x[X_V, i] += w
+
+
+@inline
+def reset(x, p, i):
+    """After a spike: v = c, u += d."""
+    x[X_V, i] = p[P_C, i]
+    x[X_U, i] += p[P_D, i]

@@ -1,0 +1,34 @@
+"""Dispatch from a unit's family code to its family's kernel functions: the kernel-side registry.
+
+A family's module (kernels/izhikevich.py, ...) provides ``advance`` (integration over one step and
+the threshold test), ``arrive_jump`` (a "jump" arrival) and ``reset``. Adding a family adds one
+branch to each function below (``docs/extending.md``).
+"""
+
+from spiker.kernels import izhikevich
+from spiker.kernels._jit import inline
+from spiker.kernels.layout import ADV_QUIET, FAMILY_IZHIKEVICH
+
+
+@inline
+def advance(family, method, x, p, i, I_ext, I, n, dt, I_syn, syn_decay, syn_tau):
+    """Advance unit i over step n with external input ``I_ext`` and total input ``I`` (``I_ext``
+    plus the synaptic currents ``I_syn[:, i]`` at the start of the step; channel k decays by
+    ``syn_decay[k]`` per step, time constant ``syn_tau[k]`` ms); returns ADV_*."""
+    if family == FAMILY_IZHIKEVICH:
+        return izhikevich.advance(method, x, p, i, I, dt)
+    return ADV_QUIET
+
+
+@inline
+def arrive_jump(family, x, p, i, n, w):
+    """A "jump" input ``w`` reaches unit i in step n."""
+    if family == FAMILY_IZHIKEVICH:
+        izhikevich.arrive_jump(x, i, w)
+
+
+@inline
+def reset(family, x, p, i, n):
+    """Unit i spiked in step n."""
+    if family == FAMILY_IZHIKEVICH:
+        izhikevich.reset(x, p, i)
