@@ -99,3 +99,27 @@ def choice(name: str, value, allowed) -> str:
     if value not in allowed:
         raise ValueError(f"{name} must be one of {sorted(allowed)}; got {_short(value)}")
     return value
+
+
+def delay_steps(name: str, delay_ms: np.ndarray, dt: float) -> np.ndarray:
+    """Delays (ms, >= 0) on the grid of ``dt`` as Brian2's compiled spike queue puts them (its
+    cython and cpp_standalone targets): ``int(delay / dt + 0.5)`` computed in seconds, so that
+    halves round up (2.5 steps -> 3). Brian2's pure-Python queue rounds half to even instead."""
+    delay_ms = np.asarray(delay_ms, dtype=np.float64)
+    if delay_ms.size and not (np.all(np.isfinite(delay_ms)) and delay_ms.min() >= 0):
+        bad = delay_ms[~(np.isfinite(delay_ms) & (delay_ms >= 0))][0]
+        raise ValueError(f"{name} must be finite and >= 0 ms; got {bad}")
+    steps = np.floor((delay_ms * 1e-3) / (dt * 1e-3) + 0.5)
+    if steps.size and steps.max() > 2**31 - 1:
+        raise ValueError(f"{name} is too long: {delay_ms.max()} ms is over 2**31 steps")
+    return steps.astype(np.int64)
+
+
+def time_steps(t_ms: np.ndarray, dt: float) -> np.ndarray:
+    """Times (ms, >= 0) to the step that contains them, as Brian2's SpikeGeneratorGroup does:
+    ``int((t + 1e-3*dt) / dt)`` in seconds (a time a hair below a multiple of dt still counts as
+    that step)."""
+    dt_s = dt * 1e-3
+    return np.floor((np.asarray(t_ms, dtype=np.float64) * 1e-3 + 1e-3 * dt_s) / dt_s).astype(
+        np.int64
+    )

@@ -153,8 +153,10 @@ class Network:
     def add_spike_source(self, times_ms, indices, n: int | None = None, name=None) -> SpikeSource:
         """Add units that spike at explicit times: unit ``indices[k]`` at ``times_ms[k]``.
 
-        Times are rounded to whole steps and must not lie before the network's current time; a
-        unit may spike at most once per step. ``n`` defaults to ``max(indices) + 1``.
+        A time goes to the step that contains it, as in Brian2's ``SpikeGeneratorGroup`` (t in
+        ``[n*dt, (n+1)*dt)`` -> step n, with a tolerance of 1e-3 dt below a step's start); times
+        must not lie before the network's current step, and a unit may spike at most once per
+        step. ``n`` defaults to ``max(indices) + 1``.
         """
         times = check.float_array("times_ms", times_ms, allow_scalar=False)
         idx = np.asarray(indices)
@@ -167,7 +169,9 @@ class Network:
                 f"times_ms and indices must have equal lengths; got {times.shape[0]} and "
                 f"{idx.shape[0]}"
             )
-        steps = np.rint(times / self.dt).astype(np.int64)
+        if times.size and times.min() < 0:
+            raise ValueError(f"times_ms must be >= 0; got {times.min()}")
+        steps = check.time_steps(times, self.dt)
         if steps.size and steps.min() < self.step:
             raise ValueError(
                 f"times_ms must be >= the network's current time {self.t} ms; got {times.min()}"
@@ -247,7 +251,10 @@ class Network:
             Weights; sign gives excitation or inhibition. Unit: mV for ``"jump"``, current for
             ``"pulse"`` and ``"exponential"``.
         delay : float, array, distribution or callable, ms
-            Axonal delays, rounded to whole steps, at least one step; default one step.
+            Axonal delays, put on the grid as Brian2's compiled targets do (half a step rounds
+            up); default one step. Zero is allowed for ``"jump"`` and ``"exponential"``: such a
+            spike arrives in the step it was emitted, after the threshold and before the reset
+            (Brian2's default). ``"pulse"`` needs at least one step.
         synapse : {"jump", "pulse", "exponential"}
             How an arriving spike acts on its target (see :mod:`spiker.synapses`).
         tau_syn : float
@@ -276,13 +283,13 @@ class Network:
         size = ii.shape[0]
         w = draw("weight", weight, size, self.rng)
         dl = np.full(size, self.dt) if delay is None else draw("delay", delay, size, self.rng)
-        steps = np.rint(dl / self.dt).astype(np.int64)
-        if size and steps.min() < 1:
+        steps = check.delay_steps("delay", dl, self.dt)
+        if synapse == "pulse" and size and steps.min() < 1:
             raise ValueError(
-                f"delay must be >= dt = {self.dt} ms (one step); smallest given is {dl.min()} ms"
+                f"delay must be >= dt = {self.dt} ms (one step) for synapse='pulse', whose "
+                f"current acts during the arrival step; smallest given is {dl.min()} ms (zero "
+                "delay is allowed for 'jump' and 'exponential')"
             )
-        if size and steps.max() > 2**31 - 1:
-            raise ValueError(f"delay is too long: {dl.max()} ms")
         name = name or f"{pre.name}->{post.name}#{len(self.projections)}"
         proj = Projection(
             pre,
@@ -398,10 +405,13 @@ class Network:
                                     + exponential synaptic currents
             3. integrate        v, u from n*dt to (n+1)*dt by each population's method;
                                 exponential currents decay by exp(-dt/tau_syn)
-            4. threshold        v >= v_peak (or > for threshold=">") -> spike labelled step n,
-                                time n*dt; spike sources emit their spikes of step n
-            5. arrivals         "jump" input due at n: v += w; "exponential": I_syn += w
-            6. reset            spiking neurons: v = c, u += d
+            4. threshold        the family's test (Izhikevich: v >= v_peak) -> spike labelled
+                                step n, time n*dt; spike sources emit their spikes of step
+                                n; spikes on zero-delay synapses arrive now
+            5. arrivals         "jump" input due at n: v += w (a refractory LIF neuron drops
+                                it); "exponential": I_syn += w
+            6. reset            spiking neurons: the family's reset (Izhikevich: v = c,
+                                u += d; LIF: v = v_reset, refractory from now)
             7. record spikes    spike monitors and population rates
             8. propagate        each spike of step n is scheduled to arrive at step n + delay
             9. plasticity       potentiation at the spikes of step n; deferred (spnet) updates

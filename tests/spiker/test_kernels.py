@@ -7,8 +7,9 @@ import spiker as sp
 from tests.spiker import naive
 
 
-def build_mixed(seed: int, dt: float = 0.5):
-    """Every method, synapse kind (two exponential channels), source and input type at once.
+def build_mixed(seed: int, dt: float = 0.5, zero_delay: bool = False):
+    """Every method, synapse kind (two exponential channels), source and input type at once;
+    with ``zero_delay``, also jump and exponential projections of zero delay.
 
     Weights are dyadic (multiples of 1/8) so that sums of arrivals are exact in any order.
     """
@@ -84,6 +85,11 @@ def build_mixed(seed: int, dt: float = 0.5):
         synapse="exponential",
         tau_syn=2.5,
     )
+    if zero_delay:
+        for pre, post, kind in ((eu, iz, "jump"), (src, rk, "exponential"), (iz, eu, "jump"),
+                                (poi, spn, "exponential"), (rk, rk, "jump")):  # fmt: skip
+            net.connect(pre, post, sp.connect.fixed_probability(0.2), weight=dyadic(-8, 40),
+                        delay=0.0, synapse=kind, tau_syn=2.5)  # fmt: skip
     net.add_current(eu, 4.0)
     net.add_current(iz, sp.inputs.Step(6.0, start=50.0, stop=300.0))
     net.add_current(rk, sp.inputs.TimedArray(rng.uniform(0, 8, (40, n)), interval=10.0))
@@ -92,9 +98,9 @@ def build_mixed(seed: int, dt: float = 0.5):
     return net
 
 
-@pytest.mark.parametrize("seed", [0, 1])
-def test_kernel_spike_steps_and_voltages_equal_naive_twin(seed):
-    fast, slow = build_mixed(seed), build_mixed(seed)
+@pytest.mark.parametrize(("seed", "zero_delay"), [(0, False), (1, False), (2, True)])
+def test_kernel_spike_steps_and_voltages_equal_naive_twin(seed, zero_delay):
+    fast, slow = build_mixed(seed, zero_delay=zero_delay), build_mixed(seed, zero_delay=zero_delay)
     spikes = fast.record_spikes(fast.groups[0])
     all_spikes = [fast.record_spikes(g) for g in fast.groups]
     rec = fast.record_state(fast.groups[2], "v", neurons=[0, 5, 7])

@@ -246,10 +246,11 @@ def test_bad_input_is_rejected_with_name_value_and_allowed():
         (lambda: sp.Izhikevich(method="heun"), ValueError, "method must be one of"),
         (lambda: sp.Izhikevich.preset("XX"), ValueError, "name must be one of"),
         (
-            lambda: net.connect(pop, pop, delay=0.01),
+            lambda: net.connect(pop, pop, delay=0.04, synapse="pulse"),
             ValueError,
-            r"delay must be >= dt = 0.1 ms \(one step\); smallest given is 0.01 ms",
+            r"delay must be >= dt = 0.1 ms \(one step\) for synapse='pulse'.*given is 0.04 ms",
         ),
+        (lambda: net.connect(pop, pop, delay=-1.0), ValueError, "delay must be finite and >= 0"),
         (
             lambda: net.connect(pop, pop, i=[0, 7], j=[1, 2]),
             ValueError,
