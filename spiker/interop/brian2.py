@@ -48,6 +48,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -61,6 +62,7 @@ from spiker.interop import (
     neuron_populations,
     source_spikes,
 )
+from spiker.neurons import Izhikevich
 
 TARGETS = ("numpy", "cython", "cpp_standalone")
 
@@ -115,27 +117,88 @@ class Brian2Model:
         return np.asarray(self.synapses[name].w[:], dtype=np.float64)
 
 
-def _neuron_code(pop: Population):
-    """Equations and the integration code of a population: (equations, method, code or None)."""
+@dataclass
+class Brian2Neuron:
+    """How the populations of a neuron family are written in Brian2 (a family's mapping).
+
+    Attributes
+    ----------
+    equations : str
+        Brian2 equations of the state variables and parameters (the input current ``I`` and the
+        synaptic variables are added by :func:`to_brian2`).
+    values : dict[str, ndarray]
+        Initial state and parameters, by Brian2 variable name, shape (n,).
+    code : str or None
+        One-operation statements that advance the state over a step (a ``run_regularly`` in the
+        ``groups`` slot, after Brian2's state updater), written in the kernel's operation order;
+        None when Brian2 integrates ``equations`` with ``method``.
+    method : str or None
+        Brian2's integration method when ``code`` is None.
+    threshold, reset : str
+        Brian2's threshold condition and reset statements.
+    refractory : object
+        Brian2's ``refractory`` argument (False for none).
+    namespace : dict
+        Constants the code refers to.
+    external : bool
+        Whether ``code`` reads the external current ``I_x`` (constant, time-varying and pulse
+        input, without the synaptic currents) besides the total ``I``.
+    """
+
+    equations: str
+    values: dict
+    code: str | None
+    method: str | None
+    threshold: str
+    reset: str
+    refractory: object = False
+    namespace: dict = field(default_factory=dict)
+    external: bool = False
+
+
+def _izhikevich(pop: Population, dt: float) -> Brian2Neuron:
+    """sp.Izhikevich: forward Euler and rk4 through Brian2's methods (Euler in the order Brian2
+    generates, which the kernel follows); the published scheme as one-operation statements."""
     model = pop.model
     k2, k1, k0 = (repr(float(k)) for k in model.coefficients)
-    if model.method == "izhikevich":
-        # one operation per statement: Brian2 (sympy) cannot reorder them. Kernel's order:
-        # v = v + h*(((((k2*(v*v)) + k1*v) + k0) - u) + I), substeps times; u from the new v.
-        sub = ["q = v*v", f"q = {k2}*q", f"r = {k1}*v", "q = q + r", f"q = q + {k0}", "q = q - u",
+    values = {name: getattr(pop, name).copy() for name in ("v", "u", "a", "b", "c", "d", "v_peak")}
+    params = "a : 1\nb : 1\nc : 1\nd : 1\nv_peak : 1\n"
+    threshold = "v > v_peak" if model.threshold == ">" else "v >= v_peak"
+    reset = "v = c\nu = u + d"
+    if model.method != "izhikevich":
+        eqs = f"dv/dt = ({k2}*v**2 + {k1}*v + {k0} - u + I)/ms : 1\ndu/dt = a*(b*v - u)/ms : 1\n"
+        return Brian2Neuron(eqs + params, values, None, model.method, threshold, reset)
+    # one operation per statement: Brian2 (sympy) cannot reorder them. Kernel's order:
+    # v = v + h*(((((k2*(v*v)) + k1*v) + k0) - u) + I), substeps times; u from the new v.
+    sub = ["q = v*v", f"q = {k2}*q", f"r = {k1}*v", "q = q + r", f"q = q + {k0}", "q = q - u",
+           "q = q + I", "q = h_sub*q", "v = v + q"]  # fmt: skip
+    if model.order == "spnet":  # v = v + h*(((((k2*v) + k1)*v + k0) - u) + I)
+        sub = [f"q = {k2}*v", f"q = q + {k1}", "q = q*v", f"q = q + {k0}", "q = q - u",
                "q = q + I", "q = h_sub*q", "v = v + q"]  # fmt: skip
-        if model.order == "spnet":  # v = v + h*(((((k2*v) + k1)*v + k0) - u) + I)
-            sub = [f"q = {k2}*v", f"q = q + {k1}", "q = q*v", f"q = q + {k0}", "q = q - u",
-                   "q = q + I", "q = h_sub*q", "v = v + q"]  # fmt: skip
-        code = sub * int(model.substeps)
-        if model.recovery == "accommodation":
-            code += ["r = v + 65.0", "r = b*r", "q = dt_ms*a", "r = q*r", "u = u + r"]
-        else:
-            code += ["r = b*v", "r = r - u", "q = dt_ms*a", "r = q*r", "u = u + r"]
-        eqs = "v : 1\nu : 1\n"
-        return eqs, None, "\n".join(code)
-    eqs = f"dv/dt = ({k2}*v**2 + {k1}*v + {k0} - u + I)/ms : 1\ndu/dt = a*(b*v - u)/ms : 1\n"
-    return eqs, model.method, None
+    code = sub * int(model.substeps)
+    if model.recovery == "accommodation":
+        code += ["r = v + 65.0", "r = b*r", "q = dt_ms*a", "r = q*r", "u = u + r"]
+    else:
+        code += ["r = b*v", "r = r - u", "q = dt_ms*a", "r = q*r", "u = u + r"]
+    return Brian2Neuron(
+        "v : 1\nu : 1\n" + params, values, "\n".join(code), None, threshold, reset,
+        namespace={"h_sub": dt / model.substeps, "dt_ms": dt},
+    )  # fmt: skip
+
+
+#: The Brian2 mapping of each neuron family, by spec class (one line per family).
+BRIAN2_FAMILIES: dict[type, Callable[[Population, float], Brian2Neuron]] = {
+    Izhikevich: _izhikevich,
+}
+
+
+def _mapping(pop: Population, dt: float) -> Brian2Neuron:
+    build = BRIAN2_FAMILIES.get(type(pop.model))
+    if build is None:
+        raise ValueError(
+            f"population {pop.name!r}: {type(pop.model).__name__} has no Brian2 mapping"
+        )
+    return build(pop, dt)
 
 
 def to_brian2(net, duration: float, target: str = "numpy", directory: str | None = None):
@@ -187,54 +250,59 @@ def to_brian2(net, duration: float, target: str = "numpy", directory: str | None
             groups[g.name] = bg
             objects.append(bg)
             continue
-        eqs, method, code = _neuron_code(g)
+        m = _mapping(g, dt)
         kinds = into[g.name]
         channels = sorted(k for k in kinds if isinstance(k, int))
-        eqs += "I : 1\na : 1\nb : 1\nc : 1\nd : 1\nv_peak : 1\n"
+        eqs = m.equations + "I : 1\n" + ("I_x : 1\n" if m.external else "")
         cur = I_ext[:, g.start : g.stop]
         varying = bool(np.any(cur != cur[:1]))
         eqs += "I_ext : 1\n" if not varying else ""
         eqs += "I_pulse : 1\n" if "pulse" in kinds else ""
         eqs += "J_in : 1\n" if "jump" in kinds else ""
         eqs += "".join(f"I_syn{k} : 1\nX_in{k} : 1\n" for k in channels)
-        threshold = "v > v_peak" if g.model.threshold == ">" else "v >= v_peak"
-        namespace = {"h_sub": dt / g.model.substeps, "dt_ms": dt}
         ng = b2.NeuronGroup(
             g.n,
             eqs,
-            threshold=threshold,
-            reset="v = c\nu = u + d",
+            threshold=m.threshold,
+            reset=m.reset,
+            refractory=m.refractory,
             clock=clock,
             name=f"pop_{_safe(g.name)}",
-            namespace=namespace,
-            **({} if method is None else {"method": method}),
+            namespace=dict(m.namespace),
+            **({} if m.method is None else {"method": m.method}),
         )
         namespace = ng.namespace
-        for name in ("v", "u", "a", "b", "c", "d", "v_peak"):
-            setattr(ng, name, getattr(g, name).copy())
+        for name, value in m.values.items():
+            setattr(ng, name, value)
         if varying:
             namespace["I_ext"] = b2.TimedArray(cur.copy(), dt=dt * b2.ms)
-            terms = ["I_ext(t, i)"]
+            ext = ["I_ext(t, i)"]
         else:
             ng.I_ext = cur[0].copy()
-            terms = ["I_ext"]
-        terms += ["I_pulse"] if "pulse" in kinds else []
-        terms += [f"I_syn{k}" for k in channels]
+            ext = ["I_ext"]
+        ext += ["I_pulse"] if "pulse" in kinds else []
+        syn_terms = [f"I_syn{k}" for k in channels]
         # ((I_ext + I_pulse) + I_syn0) + ...: one addition per statement, the engine's order.
         # The first statement must make a new array: numpy code for "I = I_ext" aliases I_ext.
-        current = [f"I = {terms[0]}" if len(terms) == 1 else f"I = {terms[0]} + {terms[1]}"]
+        if m.external:  # I_x = I_ext + I_pulse, then I = I_x + I_syn0 + ...
+            current = [f"I_x = {' + '.join(ext)}"]
+            terms = ["I_x"] + syn_terms
+        else:
+            current, terms = [], ext + syn_terms
+        current += [f"I = {terms[0]}" if len(terms) == 1 else f"I = {terms[0]} + {terms[1]}"]
         current += [f"I = I + {term}" for term in terms[2:]]
-        # run_regularly objects are contained in the group: adding it adds them
+        # run_regularly objects are contained in the group: adding it adds them. Order in the
+        # groups slot: the current (-1), Brian2's state updater (0), the code (1), decay (2)
         objects.append(ng)
         ng.run_regularly("\n".join(current), when="groups", order=-1)
-        if code is not None:
-            ng.run_regularly(code, when="groups", order=0)
+        if m.code is not None:
+            ng.run_regularly(m.code, when="groups", order=1)
         after = ["I_pulse = 0"] if "pulse" in kinds else []
         for k in channels:
             namespace[f"decay{k}"] = math.exp(-dt / taus[k])  # as the engine computes it
             after.append(f"I_syn{k} = I_syn{k}*decay{k}")
         if after:
-            ng.run_regularly("\n".join(after), when="groups", order=1)
+            ng.run_regularly("\n".join(after), when="groups", order=2)
         arrive = ["v = v + J_in", "J_in = 0"] if "jump" in kinds else []
         arrive += [s for k in channels for s in (f"I_syn{k} = I_syn{k} + X_in{k}", f"X_in{k} = 0")]
         if arrive:

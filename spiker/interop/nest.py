@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -48,6 +49,7 @@ from spiker.interop import (
     neuron_populations,
     source_spikes,
 )
+from spiker.neurons import Izhikevich
 
 
 def _import_nest():
@@ -111,7 +113,8 @@ class NestModel:
         return np.asarray(got["weight"], np.float64)[order][np.searchsorted(key[order], want)]
 
 
-def _check_population(pop: Population) -> None:
+def _izhikevich(pop: Population, dt: float) -> tuple[str, dict]:
+    """sp.Izhikevich -> NEST's ``izhikevich`` (the 2003 model with 0.04, 5, 140)."""
     m = pop.model
     problems = []
     if m.method == "rk4":
@@ -126,6 +129,28 @@ def _check_population(pop: Population) -> None:
         problems.append(f"threshold={m.threshold!r} (NEST spikes at v >= V_th)")
     if problems:
         raise ValueError(f"population {pop.name!r} cannot be built in NEST: " + "; ".join(problems))
+    params = {
+        "a": pop.a.tolist(), "b": pop.b.tolist(), "c": pop.c.tolist(), "d": pop.d.tolist(),
+        "V_th": pop.v_peak.tolist(), "V_m": pop.v.tolist(), "U_m": pop.u.tolist(),
+        "consistent_integration": m.method == "euler",
+    }  # fmt: skip
+    return "izhikevich", params
+
+
+#: The NEST mapping of each neuron family, by spec class: ``f(pop, dt) -> (model name, node
+#: parameters)``, raising ValueError that names what has no counterpart (one line per family).
+NEST_FAMILIES: dict[type, Callable[[Population, float], tuple[str, dict]]] = {
+    Izhikevich: _izhikevich,
+}
+
+
+def _nest_model(pop: Population, dt: float) -> tuple[str, dict]:
+    build = NEST_FAMILIES.get(type(pop.model))
+    if build is None:
+        raise ValueError(
+            f"population {pop.name!r}: {type(pop.model).__name__} has no NEST counterpart"
+        )
+    return build(pop, dt)
 
 
 def to_nest(net, duration: float, threads: int = 1) -> NestModel:
@@ -146,8 +171,7 @@ def to_nest(net, duration: float, threads: int = 1) -> NestModel:
     """
     nest = _import_nest()
     n_steps = n_steps_of(net, duration)
-    for pop in neuron_populations(net):
-        _check_population(pop)
+    models = {pop.name: _nest_model(pop, net.dt) for pop in neuron_populations(net)}
     dt = net.dt
     nest.ResetKernel()
     if hasattr(nest, "VerbosityLevel"):
@@ -175,17 +199,14 @@ def to_nest(net, duration: float, threads: int = 1) -> NestModel:
             nest.Connect(gens, parrots, "one_to_one", {"delay": dt})
             model.nodes[g.name] = parrots
             continue
-        nodes = nest.Create("izhikevich", g.n)
+        name, params = models[g.name]
+        nodes = nest.Create(name, g.n)
         cur = I_ext[:, g.start : g.stop]
         # the first step's value as I_e (NEST has it from step 0 on), the rest through a
         # generator. NEST sums (... + I) + I_e: bit-exact where one of the two is zero
         const = cur[0].copy()
         varying = bool(np.any(cur != cur[:1]))
-        nodes.set(
-            a=g.a.tolist(), b=g.b.tolist(), c=g.c.tolist(), d=g.d.tolist(),
-            V_th=g.v_peak.tolist(), V_m=g.v.tolist(), U_m=g.u.tolist(), I_e=const.tolist(),
-            consistent_integration=g.model.method == "euler",
-        )  # fmt: skip
+        nodes.set(I_e=const.tolist(), **params)
         if varying:
             if np.any(cur[1] != cur[0]):
                 notes.append(f"{g.name}: the input of step 1 cannot reach NEST in time")
