@@ -113,7 +113,34 @@ class NestModel:
         return np.asarray(got["weight"], np.float64)[order][np.searchsorted(key[order], want)]
 
 
-def _izhikevich(pop: Population, dt: float) -> tuple[str, dict]:
+@dataclass
+class NestNeuron:
+    """How the populations of a neuron family are built in NEST (a family's mapping).
+
+    Attributes
+    ----------
+    model : str
+        NEST model name.
+    params : dict
+        Node parameters (lists of one value per neuron, or scalars).
+    jump_per_charge : ndarray (n,)
+        The jump of v (mV) that a charge of one current unit times one ms causes: "pulse" input
+        and, where the model has no synaptic current, "exponential" input are sent as jumps of
+        the same charge.
+    synaptic_current : bool
+        The model has exponential synaptic currents (weights are sent as they are).
+    notes : list of str
+        What does not map exactly.
+    """
+
+    model: str
+    params: dict
+    jump_per_charge: np.ndarray
+    synaptic_current: bool = False
+    notes: list = field(default_factory=list)
+
+
+def _izhikevich(pop: Population, dt: float) -> NestNeuron:
     """sp.Izhikevich -> NEST's ``izhikevich`` (the 2003 model with 0.04, 5, 140)."""
     m = pop.model
     problems = []
@@ -134,17 +161,17 @@ def _izhikevich(pop: Population, dt: float) -> tuple[str, dict]:
         "V_th": pop.v_peak.tolist(), "V_m": pop.v.tolist(), "U_m": pop.u.tolist(),
         "consistent_integration": m.method == "euler",
     }  # fmt: skip
-    return "izhikevich", params
+    return NestNeuron("izhikevich", params, np.ones(pop.n))  # v' = ... + I: dv = charge
 
 
-#: The NEST mapping of each neuron family, by spec class: ``f(pop, dt) -> (model name, node
-#: parameters)``, raising ValueError that names what has no counterpart (one line per family).
-NEST_FAMILIES: dict[type, Callable[[Population, float], tuple[str, dict]]] = {
+#: The NEST mapping of each neuron family, by spec class: ``f(pop, dt) -> NestNeuron``,
+#: raising ValueError that names what has no counterpart (one line per family).
+NEST_FAMILIES: dict[type, Callable[[Population, float], NestNeuron]] = {
     Izhikevich: _izhikevich,
 }
 
 
-def _nest_model(pop: Population, dt: float) -> tuple[str, dict]:
+def _nest_model(pop: Population, dt: float) -> NestNeuron:
     build = NEST_FAMILIES.get(type(pop.model))
     if build is None:
         raise ValueError(
@@ -199,14 +226,15 @@ def to_nest(net, duration: float, threads: int = 1) -> NestModel:
             nest.Connect(gens, parrots, "one_to_one", {"delay": dt})
             model.nodes[g.name] = parrots
             continue
-        name, params = models[g.name]
-        nodes = nest.Create(name, g.n)
+        mapping = models[g.name]
+        notes.extend(mapping.notes)
+        nodes = nest.Create(mapping.model, g.n)
         cur = I_ext[:, g.start : g.stop]
         # the first step's value as I_e (NEST has it from step 0 on), the rest through a
         # generator. NEST sums (... + I) + I_e: bit-exact where one of the two is zero
         const = cur[0].copy()
         varying = bool(np.any(cur != cur[:1]))
-        nodes.set(I_e=const.tolist(), **params)
+        nodes.set(I_e=const.tolist(), **mapping.params)
         if varying:
             if np.any(cur[1] != cur[0]):
                 notes.append(f"{g.name}: the input of step 1 cannot reach NEST in time")
@@ -231,13 +259,15 @@ def to_nest(net, duration: float, threads: int = 1) -> NestModel:
         if not isinstance(p.post, Population):
             continue
         w = p.weight.copy()
+        target = models[p.post.name]
+        per_charge = target.jump_per_charge[p.j]
         if p.kind == "pulse":
-            w = w * dt
-            notes.append(f"{p.name}: 'pulse' exported as a jump of w*dt (NEST input is a jump)")
+            w = w * dt * per_charge
+            notes.append(f"{p.name}: 'pulse' exported as a jump of equal charge (w*dt)")
         elif p.kind == "jump":
             notes.append(f"{p.name}: NEST adds a jump while integrating; sent one step later")
-        elif p.kind == "exponential":
-            w = w * (dt / (1.0 - math.exp(-dt / p.tau_syn)))
+        elif p.kind == "exponential" and not target.synaptic_current:
+            w = w * (dt / (1.0 - math.exp(-dt / p.tau_syn))) * per_charge
             notes.append(f"{p.name}: 'exponential' exported as a jump of equal charge")
         syn = {"synapse_model": "static_synapse"}
         stdp = p.plasticity
@@ -249,9 +279,14 @@ def to_nest(net, duration: float, threads: int = 1) -> NestModel:
             model.nodes[p.post.name].set(tau_minus=stdp.tau_minus)  # a neuron parameter in NEST
             notes.append(f"{p.name}: NEST STDP sees dendritic delays (pairs shifted by the delay)")
         pre, post = model.nodes[p.pre.name], model.nodes[p.post.name]
-        # NEST adds a weight to v while integrating its arrival step (and checks the threshold
-        # after): spiker's jump at the end of step n + D acts from step n + D + 1 on
-        steps = p.delay_steps + (0 if p.kind == "pulse" else 1)
+        # NEST adds a jump to v while integrating its arrival step (and checks the threshold
+        # after): spiker's jump at the end of step n + D acts from step n + D + 1 on. A
+        # synaptic current (iaf_psc_exp) takes its input after propagating V, as spiker does
+        current = p.kind == "exponential" and target.synaptic_current
+        steps = p.delay_steps + (0 if p.kind == "pulse" or current else 1)
+        if np.any(steps < 1):
+            notes.append(f"{p.name}: zero delays sent with NEST's minimum, one step")
+            steps = np.maximum(steps, 1)
         syn.update(weight=w, delay=steps * dt)
         # NEST connects arrays of node ids directly (one entry per synapse)
         src = (pre[0].global_id + p.i).astype(np.int64)

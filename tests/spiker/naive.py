@@ -60,7 +60,24 @@ def _rk4(v, u, I, a, b, k2, k1, k0, dt):
 
 
 class IzhikevichTwin:
-    """sp.Izhikevich: state columns (v, u); ``advance`` returns the new state and who spiked."""
+    """sp.Izhikevich: state rows (v, u); ``advance`` returns the new state and who spiked.
+
+    ``cases`` are the conformance test's: per case, a time step, a spec of random cortical
+    parameters, and whether Brian2 reproduces it bit for bit (rk4 is Brian2's own order).
+    """
+
+    cases = {"euler": 0.1, "izhikevich": 0.5, "spnet": 1.0, "rk4": 0.25}
+    brian2_exact = {"euler": True, "izhikevich": True, "spnet": True, "rk4": False}
+    weight = 2.0  # mV of a typical jump
+
+    @staticmethod
+    def example(n, rng, case):
+        method = "izhikevich" if case == "spnet" else case
+        spec = sp.Izhikevich(
+            a=rng.uniform(0.02, 0.1, n), b=rng.uniform(0.2, 0.25, n), c=rng.uniform(-65, -50, n),
+            d=rng.uniform(2, 8, n), method=method, order="spnet" if case == "spnet" else "net.m",
+        )  # fmt: skip
+        return spec, rng.uniform(-70, -60, n)
 
     @staticmethod
     def advance(pop, x, p, I_ext, I, I_syn, n, dt):
