@@ -13,7 +13,7 @@ from spiker.distributions import Normal, Uniform
 from spiker.groups import PoissonSource, Population, SpikeSource
 from spiker.monitors import RateRecord, SpikeRecord, StateRecord, WeightRecord
 from spiker.network import ConvergenceWarning, Network
-from spiker.neurons import PRESETS_2003, Izhikevich
+from spiker.neurons import LIF, PRESETS_2003, Izhikevich
 from spiker.plasticity import STDP, SpnetUpdate
 from spiker.synapses import Projection
 
@@ -33,6 +33,7 @@ __all__ = [
     "PRESETS_2003",
     "ConvergenceWarning",
     "Izhikevich",
+    "LIF",
     "Network",
     "Normal",
     "PoissonSource",

@@ -9,6 +9,7 @@ checklist for adding one.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -16,7 +17,8 @@ import numpy as np
 
 from spiker import _validate as check
 from spiker.kernels import izhikevich as _izh
-from spiker.kernels.layout import FAMILY_IZHIKEVICH
+from spiker.kernels import lif as _lif
+from spiker.kernels.layout import FAMILY_IZHIKEVICH, FAMILY_LIF
 
 #: The 2003 classes (Izhikevich 2003, figure 2): name -> (a, b, c, d).
 PRESETS_2003: dict[str, tuple[float, float, float, float]] = {
@@ -203,7 +205,98 @@ class Izhikevich(NeuronModel):
         return None
 
 
+@dataclass(frozen=True, eq=False)
+class LIF(NeuronModel):
+    r"""Leaky integrate-and-fire neuron, current based (Brian2's CUBA, NEST's iaf_psc_delta and
+    iaf_psc_exp).
+
+    .. math::
+
+        \tau_m \frac{dv}{dt} = (v_{rest} - v) + R\,I, \qquad
+        \text{if } v > v_{th}: \; v \leftarrow v_{reset}, \text{ refractory}
+
+    v in mV, t in ms, I in units such that R*I is in mV (with ``R=1``, the current is written in
+    mV, as Brian2's CUBA writes ge and gi). Exponential synapses add currents I_syn that decay
+    with their tau_syn; a "jump" synapse adds its weight to v.
+
+    Parameters
+    ----------
+    tau_m : float or array (n,)
+        Membrane time constant, ms (> 0).
+    v_rest, v_reset, v_th : float or array (n,)
+        Resting potential, reset potential and threshold, mV.
+    refractory : float or array (n,)
+        Refractory period, ms (>= 0), with Brian2's ``(unless refractory)`` semantics: after a
+        spike at step s, v is not integrated (it stays at v_reset), cannot spike and drops
+        "jump" input while ``n - s < round(refractory / dt)`` (Brian2's ``timestep``), so a
+        period of one step changes nothing. Exponential synaptic currents keep integrating.
+    R : float or array (n,)
+        Membrane resistance (the unit of I is mV / unit of R).
+    method : {"exact", "euler"}
+        ``"exact"``: the membrane and its exponential synaptic currents integrated exactly over
+        the step (the coupled linear system, as Brian2's ``method='exact'``), external input held
+        over the step. ``"euler"``: forward Euler with the input of the step start.
+    threshold : {">", ">="}
+        ``">"`` as Brian2's CUBA and Brunel examples (``v > v_th``), ``">="`` as NEST.
+    """
+
+    tau_m: object = 10.0
+    v_rest: object = -70.0
+    v_reset: object = -70.0
+    v_th: object = -55.0
+    refractory: object = 2.0
+    R: object = 1.0
+    method: str = "exact"
+    threshold: str = ">"
+
+    def __post_init__(self) -> None:
+        for name in ("tau_m", "v_rest", "v_reset", "v_th", "refractory", "R"):
+            check.float_array(name, getattr(self, name))
+        if np.any(np.asarray(self.tau_m) <= 0):
+            raise ValueError(f"tau_m must be > 0 ms; got {np.min(self.tau_m)}")
+        if np.any(np.asarray(self.refractory) < 0):
+            raise ValueError(f"refractory must be >= 0 ms; got {np.min(self.refractory)}")
+        check.choice("method", self.method, _lif.METHOD_CODES)
+        check.choice("threshold", self.threshold, {">", ">="})
+
+    @property
+    def method_code(self) -> int:
+        return _lif.METHOD_CODES[self.method]
+
+    def parameters(self, n: int, dt: float) -> np.ndarray:
+        """Per-neuron float64 parameters, shape (8, n), rows ``kernels.lif.PARAMS``: tau_m,
+        v_rest, v_reset, v_th, R, refractory steps (Brian2's ``timestep(refractory, dt)``),
+        strict threshold (0 or 1), E = exp(-dt/tau_m) (libm's exp)."""
+        out = np.empty((len(_lif.PARAMS), n))
+        for row, name in enumerate(("tau_m", "v_rest", "v_reset", "v_th", "R")):
+            out[row] = check.float_array(name, getattr(self, name), n)
+        dt_s = dt * 1e-3  # timestep(t, dt) = int((t + 1e-3*dt)/dt), in seconds
+        refractory = check.float_array("refractory", self.refractory, n)
+        out[_lif.P_REF_STEPS] = np.floor((refractory * 1e-3 + 1e-3 * dt_s) / dt_s)
+        out[_lif.P_STRICT] = self.threshold == ">"
+        out[_lif.P_E] = [math.exp(-dt / tau) for tau in out[_lif.P_TAU_M]]
+        return out
+
+    def initial_state(self, n: int, v0, u0) -> np.ndarray:
+        """Rows v (``v0``, default ``v_rest``) and the step of the last spike (-inf: none)."""
+        if u0 is not None:
+            raise ValueError("u0 is not a state variable of LIF (its state: v)")
+        v = check.float_array("v0", self.v_rest if v0 is None else v0, n)
+        return np.stack([v, np.full(n, -np.inf)])
+
+    def convergence_warning(self, dt: float) -> str | None:
+        tau = float(np.min(self.tau_m))
+        if self.method == "euler" and dt > 0.1 * tau:
+            error = abs((1 - dt / tau) - math.exp(-dt / tau)) / math.exp(-dt / tau)
+            return (
+                f"forward Euler at dt = {dt} ms with tau_m = {tau} ms decays the membrane "
+                f"{100 * error:.1f} % off per step; use method='exact' or dt <= {0.1 * tau} ms"
+            )
+        return None
+
+
 #: The registry: spec class -> family. One line per family.
 FAMILIES: dict[type, Family] = {
     Izhikevich: Family(FAMILY_IZHIKEVICH, _izh.STATE, _izh.PARAMS),
+    LIF: Family(FAMILY_LIF, _lif.STATE, _lif.PARAMS),
 }

@@ -62,7 +62,7 @@ from spiker.interop import (
     neuron_populations,
     source_spikes,
 )
-from spiker.neurons import Izhikevich
+from spiker.neurons import LIF, Izhikevich
 
 TARGETS = ("numpy", "cython", "cpp_standalone")
 
@@ -133,7 +133,7 @@ class Brian2Neuron:
         ``groups`` slot, after Brian2's state updater), written in the kernel's operation order;
         None when Brian2 integrates ``equations`` with ``method``.
     method : str or None
-        Brian2's integration method when ``code`` is None.
+        Brian2's integration method of ``equations`` (None: Brian2 chooses).
     threshold, reset : str
         Brian2's threshold condition and reset statements.
     refractory : object
@@ -186,9 +186,47 @@ def _izhikevich(pop: Population, dt: float) -> Brian2Neuron:
     )  # fmt: skip
 
 
+def _lif(pop: Population, dt: float) -> Brian2Neuron:
+    """sp.LIF: v advanced by one-operation statements in the kernel's order; Brian2's own
+    refractoriness (``refractory``, ``v`` marked ``unless refractory``) holds v, blocks the
+    threshold and drops writes to v (jumps) while refractory, counting steps as the kernel."""
+    model = pop.model
+    net = pop.net
+    lifp = {name: getattr(pop, name) for name in ("tau_m", "v_rest", "v_reset", "v_th", "R", "E")}
+    values = {"v": pop.v.copy(), **{k: v.copy() for k, v in lifp.items()}}
+    values["ref_ms"] = pop.ref_steps * dt  # timestep(ref_ms*ms, dt) gives ref_steps back
+    eqs = (
+        "dv/dt = 0/ms : 1 (unless refractory)\n"
+        "tau_m : 1\nv_rest : 1\nv_reset : 1\nv_th : 1\nR : 1\nE : 1\nref_ms : 1\n"
+    )
+    threshold = "v > v_th" if model.threshold == ">" else "v >= v_th"
+    if model.method == "euler":  # v + dt*(((v_rest - v) + R*I)/tau_m)
+        code = ["q = v_rest - v", "r = R*I", "q = q + r", "q = q/tau_m", "q = dt_ms*q",
+                "v = v + q"]  # fmt: skip
+        return Brian2Neuron(eqs, values, "\n".join(code), "euler", threshold, "v = v_reset",
+                            refractory="ref_ms*ms", namespace={"dt_ms": dt})  # fmt: skip
+    # v_inf = v_rest + R*I_x; v = v_inf + (v - v_inf)*E + sum_k (R*I_syn_k)*K_k
+    code = ["q = R*I_x", "q = v_rest + q", "r = v - q", "r = r*E", "q = q + r"]
+    taus = sorted({p.tau_syn for p in net.projections if p.kind == "exponential"})
+    into = {taus.index(p.tau_syn) for p in net.projections
+            if p.kind == "exponential" and p.post is pop}  # fmt: skip
+    for k in sorted(into):  # channels that reach this population (others stay zero)
+        tau = taus[k]
+        decay = math.exp(-dt / tau)
+        tm, E = lifp["tau_m"], lifp["E"]
+        with np.errstate(divide="ignore", invalid="ignore"):  # the kernel's exact_weight
+            values[f"K{k}"] = np.where(tau == tm, (dt / tm) * E, (tau / (tau - tm)) * (decay - E))
+        eqs += f"K{k} : 1\n"
+        code += [f"r = R*I_syn{k}", f"r = r*K{k}", "q = q + r"]
+    code += ["v = q"]
+    return Brian2Neuron(eqs, values, "\n".join(code), "euler", threshold, "v = v_reset",
+                        refractory="ref_ms*ms", external=True)  # fmt: skip
+
+
 #: The Brian2 mapping of each neuron family, by spec class (one line per family).
 BRIAN2_FAMILIES: dict[type, Callable[[Population, float], Brian2Neuron]] = {
     Izhikevich: _izhikevich,
+    LIF: _lif,
 }
 
 

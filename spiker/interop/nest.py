@@ -49,7 +49,7 @@ from spiker.interop import (
     neuron_populations,
     source_spikes,
 )
-from spiker.neurons import Izhikevich
+from spiker.neurons import LIF, Izhikevich
 
 
 def _import_nest():
@@ -164,10 +164,55 @@ def _izhikevich(pop: Population, dt: float) -> NestNeuron:
     return NestNeuron("izhikevich", params, np.ones(pop.n))  # v' = ... + I: dv = charge
 
 
+def _lif(pop: Population, dt: float) -> NestNeuron:
+    """sp.LIF -> ``iaf_psc_exp`` (exponential synaptic currents: at most one time constant for
+    positive and one for negative weights, NEST's tau_syn_ex and tau_syn_in) or
+    ``iaf_psc_delta`` (no exponential input), with ``C_m = tau_m / R``."""
+    m = pop.model
+    if m.method != "exact":
+        raise ValueError(
+            f"population {pop.name!r}: LIF method={m.method!r} has no NEST counterpart (NEST "
+            "integrates the LIF exactly)"
+        )
+    notes = []
+    if m.threshold == ">":
+        notes.append(f"{pop.name}: NEST spikes at V_m >= V_th, spiker at v > v_th")
+    exp = [p for p in pop.net.projections if p.post is pop and p.kind == "exponential"]
+    taus = {}
+    for p in exp:
+        signs = {"tau_syn_ex"} if np.all(p.weight >= 0) else set()
+        signs |= {"tau_syn_in"} if np.all(p.weight <= 0) else set()
+        if not signs:
+            raise ValueError(
+                f"population {pop.name!r} cannot be built in NEST: projection {p.name!r} has "
+                "exponential weights of both signs (iaf_psc_exp routes by the sign)"
+            )
+        key = sorted(signs)[0]
+        if taus.setdefault(key, p.tau_syn) != p.tau_syn:
+            raise ValueError(
+                f"population {pop.name!r} cannot be built in NEST: more than one tau_syn for "
+                f"{'positive' if key == 'tau_syn_ex' else 'negative'} exponential weights "
+                "(iaf_psc_exp has one each)"
+            )
+    tau_m, R = pop.tau_m, pop.R
+    params = {
+        "tau_m": tau_m.tolist(), "E_L": pop.v_rest.tolist(), "V_reset": pop.v_reset.tolist(),
+        "V_th": pop.v_th.tolist(), "V_m": pop.v.tolist(), "C_m": (tau_m / R).tolist(),
+        # NEST holds V for t_ref/dt steps after the spike step; spiker, as Brian2, for
+        # ref_steps - 1 (it integrates again at step s + ref_steps)
+        "t_ref": (np.maximum(pop.ref_steps - 1, 0) * dt).tolist(),
+    }  # fmt: skip
+    if exp:
+        params.update(taus)
+        return NestNeuron("iaf_psc_exp", params, R / tau_m, True, notes)
+    return NestNeuron("iaf_psc_delta", params, R / tau_m, False, notes)
+
+
 #: The NEST mapping of each neuron family, by spec class: ``f(pop, dt) -> NestNeuron``,
 #: raising ValueError that names what has no counterpart (one line per family).
 NEST_FAMILIES: dict[type, Callable[[Population, float], NestNeuron]] = {
     Izhikevich: _izhikevich,
+    LIF: _lif,
 }
 
 

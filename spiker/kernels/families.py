@@ -5,9 +5,9 @@ the threshold test), ``arrive_jump`` (a "jump" arrival) and ``reset``. Adding a 
 branch to each function below (``docs/extending.md``).
 """
 
-from spiker.kernels import izhikevich
+from spiker.kernels import izhikevich, lif
 from spiker.kernels._jit import inline
-from spiker.kernels.layout import ADV_QUIET, FAMILY_IZHIKEVICH
+from spiker.kernels.layout import ADV_QUIET, FAMILY_IZHIKEVICH, FAMILY_LIF
 
 
 @inline
@@ -17,6 +17,8 @@ def advance(family, method, x, p, i, I_ext, I, n, dt, I_syn, syn_decay, syn_tau)
     ``syn_decay[k]`` per step, time constant ``syn_tau[k]`` ms); returns ADV_*."""
     if family == FAMILY_IZHIKEVICH:
         return izhikevich.advance(method, x, p, i, I, dt)
+    if family == FAMILY_LIF:
+        return lif.advance(method, x, p, i, I_ext, I, n, dt, I_syn, syn_decay, syn_tau)
     return ADV_QUIET
 
 
@@ -25,6 +27,8 @@ def arrive_jump(family, x, p, i, n, w):
     """A "jump" input ``w`` reaches unit i in step n."""
     if family == FAMILY_IZHIKEVICH:
         izhikevich.arrive_jump(x, i, w)
+    elif family == FAMILY_LIF:
+        lif.arrive_jump(x, p, i, n, w)
 
 
 @inline
@@ -32,3 +36,5 @@ def reset(family, x, p, i, n):
     """Unit i spiked in step n."""
     if family == FAMILY_IZHIKEVICH:
         izhikevich.reset(x, p, i)
+    elif family == FAMILY_LIF:
+        lif.reset(x, p, i, n)

@@ -17,6 +17,7 @@ import numpy as np
 import spiker as sp
 from spiker.groups import PoissonSource, Population, SpikeSource
 from spiker.kernels import izhikevich as kizh
+from spiker.kernels import lif as klif
 
 
 # ---- Izhikevich (2003) ----------------------------------------------------------------------
@@ -107,8 +108,60 @@ class IzhikevichTwin:
         x[kizh.X_U, which] = x[kizh.X_U, which] + p[kizh.P_D, which]
 
 
+# ---- LIF ---------------------------------------------------------------------------------------
+class LIFTwin:
+    """sp.LIF: state rows (v, step of the last spike)."""
+
+    cases = {"exact": 0.1, "euler": 0.1}
+    brian2_exact = {"exact": True, "euler": True}
+    weight = 4.0  # mV of a typical jump
+
+    @staticmethod
+    def example(n, rng, case):
+        spec = sp.LIF(
+            tau_m=rng.uniform(10, 30, n), v_rest=-60.0, v_reset=rng.uniform(-70, -60, n),
+            v_th=-50.0, refractory=rng.uniform(0, 5, n), R=rng.uniform(0.5, 2, n), method=case,
+        )  # fmt: skip
+        return spec, rng.uniform(-70, -50, n)
+
+    @staticmethod
+    def refractory(x, p, n):
+        return n - x[klif.X_LAST] < p[klif.P_REF_STEPS]
+
+    @staticmethod
+    def advance(pop, x, p, I_ext, I, I_syn, n, dt):
+        v = x[klif.X_V]
+        tau_m, R, v_rest = p[klif.P_TAU_M], p[klif.P_R], p[klif.P_V_REST]
+        if pop.model.method == "exact":
+            E = p[klif.P_E]
+            v_inf = v_rest + R * I_ext
+            vn = v_inf + (v - v_inf) * E
+            for k, tau in enumerate(sorted({q.tau_syn for q in pop.net.projections
+                                            if q.kind == "exponential"})):  # fmt: skip
+                decay = math.exp(-dt / tau)
+                K = np.where(tau == tau_m, (dt / tau_m) * E, (tau / (tau - tau_m)) * (decay - E))
+                vn = vn + (R * I_syn[k]) * K
+        else:
+            vn = v + dt * (((v_rest - v) + R * I) / tau_m)
+        held = LIFTwin.refractory(x, p, n)
+        vn = np.where(held, v, vn)
+        v_th = p[klif.P_V_TH]
+        strict = p[klif.P_STRICT] == 1.0
+        spiked = ~held & ((vn > v_th) | ((vn == v_th) & ~strict))
+        return np.stack([vn, x[klif.X_LAST]]), spiked
+
+    @staticmethod
+    def arrive_jump(pop, x, p, w, n):
+        x[klif.X_V] += np.where(LIFTwin.refractory(x, p, n), 0.0, w)
+
+    @staticmethod
+    def reset(pop, x, p, which, n):
+        x[klif.X_V, which] = p[klif.P_V_RESET, which]
+        x[klif.X_LAST, which] = n
+
+
 #: The twins, by neuron spec class (every family of sp.neurons.FAMILIES has one).
-TWINS = {sp.Izhikevich: IzhikevichTwin}
+TWINS = {sp.Izhikevich: IzhikevichTwin, sp.LIF: LIFTwin}
 
 
 def simulate(net, n_steps: int, record_v: list[int] | None = None):

@@ -1,0 +1,89 @@
+"""The leaky integrate-and-fire family (current based): integration, threshold, jump, reset.
+
+Model (v in mV, t in ms; I in units such that R*I is in mV)::
+
+    tau_m v' = (v_rest - v) + R*(I_ext + sum_k I_syn_k),     I_syn_k' = -I_syn_k / tau_k
+    if v > v_th (or >=): v = v_reset; refractory for ``ref_steps`` steps
+
+Methods: ``"exact"`` integrates the membrane together with its exponentially decaying synaptic
+currents over the step (the coupled linear system, as Brian2's ``exact`` does for CUBA's v, ge,
+gi), with the external input held::
+
+    v_inf = v_rest + R*I_ext
+    v(t+dt) = v_inf + (v - v_inf)*E + sum_k (R*I_syn_k)*K_k,    E = exp(-dt/tau_m),
+    K_k = (tau_k/(tau_k - tau_m))*(D_k - E),   D_k = exp(-dt/tau_k)   ((dt/tau_m)*E if equal)
+
+``"euler"``: ``v + dt*(((v_rest - v) + R*I)/tau_m)`` with the total input I.
+
+Refractoriness follows Brian2's ``(unless refractory)``: a unit that spiked at step s is not
+integrated, cannot spike and drops "jump" input while ``n - s < ref_steps``; ``ref_steps`` is
+Brian2's ``timestep(refractory, dt)``, so a period of one step changes nothing. The state row
+``X_LAST`` holds s (-inf before the first spike).
+"""
+
+import numpy as np
+
+from spiker.kernels._jit import inline
+from spiker.kernels.layout import ADV_DIVERGED, ADV_QUIET, ADV_SPIKE
+
+# rows of neurons.x and neurons.p for units of this family
+X_V, X_LAST = 0, 1
+STATE = ("v",)  # recordable; X_LAST is internal
+P_TAU_M, P_V_REST, P_V_RESET, P_V_TH, P_R, P_REF_STEPS, P_STRICT, P_E = range(8)
+PARAMS = ("tau_m", "v_rest", "v_reset", "v_th", "R", "ref_steps", "strict", "E")
+
+METHOD_EULER = 0
+METHOD_EXACT = 1
+METHOD_CODES = {"euler": METHOD_EULER, "exact": METHOD_EXACT}
+
+
+@inline
+def _refractory(x, p, i, n):
+    return n - x[X_LAST, i] < p[P_REF_STEPS, i]
+
+
+@inline
+def advance(method, x, p, i, I_ext, I, n, dt, I_syn, syn_decay, syn_tau):
+    """Integrate unit i over step n (unless refractory), then test its threshold."""
+    if _refractory(x, p, i, n):
+        return ADV_QUIET
+    v = x[X_V, i]
+    tau_m = p[P_TAU_M, i]
+    R = p[P_R, i]
+    if method == METHOD_EXACT:
+        E = p[P_E, i]
+        v_inf = p[P_V_REST, i] + R * I_ext
+        vn = v_inf + (v - v_inf) * E
+        for k in range(I_syn.shape[0]):
+            vn = vn + (R * I_syn[k, i]) * exact_weight(syn_tau[k], syn_decay[k], tau_m, E, dt)
+    else:
+        vn = v + dt * (((p[P_V_REST, i] - v) + R * I) / tau_m)
+    x[X_V, i] = vn
+    if not np.isfinite(vn):
+        return ADV_DIVERGED
+    v_th = p[P_V_TH, i]
+    if vn > v_th or (vn == v_th and p[P_STRICT, i] == 0.0):
+        return ADV_SPIKE
+    return ADV_QUIET
+
+
+@inline
+def exact_weight(tau_k, decay_k, tau_m, E, dt):
+    """K_k: the voltage a unit synaptic current of channel k adds over one step (per R)."""
+    if tau_k == tau_m:
+        return (dt / tau_m) * E
+    return (tau_k / (tau_k - tau_m)) * (decay_k - E)
+
+
+@inline
+def arrive_jump(x, p, i, n, w):
+    """A "jump" arrival: v += w, dropped while refractory (Brian2's conditional write)."""
+    if not _refractory(x, p, i, n):
+        x[X_V, i] += w
+
+
+@inline
+def reset(x, p, i, n):
+    """After a spike: v = v_reset; refractory from step n."""
+    x[X_V, i] = p[P_V_RESET, i]
+    x[X_LAST, i] = n
