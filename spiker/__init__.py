@@ -13,7 +13,7 @@ from spiker.distributions import Normal, Uniform
 from spiker.groups import PoissonSource, Population, SpikeSource
 from spiker.monitors import RateRecord, SpikeRecord, StateRecord, WeightRecord
 from spiker.network import ConvergenceWarning, Network
-from spiker.neurons import LIF, PRESETS_2003, Izhikevich
+from spiker.neurons import LIF, PRESETS_2003, PRESETS_2007, Izhikevich, Izhikevich2007
 from spiker.plasticity import STDP, SpnetUpdate
 from spiker.synapses import Projection
 
@@ -31,8 +31,10 @@ def __getattr__(name):
 
 __all__ = [
     "PRESETS_2003",
+    "PRESETS_2007",
     "ConvergenceWarning",
     "Izhikevich",
+    "Izhikevich2007",
     "LIF",
     "Network",
     "Normal",

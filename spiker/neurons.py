@@ -17,8 +17,9 @@ import numpy as np
 
 from spiker import _validate as check
 from spiker.kernels import izhikevich as _izh
+from spiker.kernels import izhikevich2007 as _i07
 from spiker.kernels import lif as _lif
-from spiker.kernels.layout import FAMILY_IZHIKEVICH, FAMILY_LIF
+from spiker.kernels.layout import FAMILY_IZHIKEVICH, FAMILY_IZHIKEVICH2007, FAMILY_LIF
 
 #: The 2003 classes (Izhikevich 2003, figure 2): name -> (a, b, c, d).
 PRESETS_2003: dict[str, tuple[float, float, float, float]] = {
@@ -295,8 +296,87 @@ class LIF(NeuronModel):
         return None
 
 
+#: The cortical classes of Izhikevich (2007), *Dynamical Systems in Neuroscience*, chapter 8,
+#: that the standard simple model expresses: name -> (C, k, v_r, v_t, v_peak, a, b, c, d) in pF,
+#: nS/mV, mV, mV, mV, 1/ms, nS, mV, pA. (FS needs a nonlinear u-nullcline and LTS a
+#: u-dependent peak and reset: not provided, see docs/neurons.md.)
+PRESETS_2007: dict[str, tuple[float, ...]] = {
+    "RS": (100.0, 0.7, -60.0, -40.0, 35.0, 0.03, -2.0, -50.0, 100.0),  # regular spiking
+    "IB": (150.0, 1.2, -75.0, -45.0, 50.0, 0.01, 5.0, -56.0, 130.0),  # intrinsically bursting
+    "CH": (50.0, 1.5, -60.0, -40.0, 25.0, 0.03, 1.0, -40.0, 150.0),  # chattering
+}
+
+
+@dataclass(frozen=True, eq=False)
+class Izhikevich2007(NeuronModel):
+    r"""Izhikevich (2007) "simple model" (*Dynamical Systems in Neuroscience*, chapter 8).
+
+    .. math::
+
+        C \frac{dv}{dt} = k (v - v_r)(v - v_t) - u + I, \qquad
+        \frac{du}{dt} = a \left( b (v - v_r) - u \right)
+
+        \text{if } v \ge v_{peak}: \quad v \leftarrow c, \; u \leftarrow u + d
+
+    Units: C in pF, k in nS/mV, v in mV, t in ms, I and u in pA ("jump" weights are mV;
+    "pulse" and "exponential" weights are pA).
+
+    Parameters
+    ----------
+    C, k, v_r, v_t, v_peak, a, b, c, d : float or array (n,)
+        Capacitance, gain, resting and instantaneous threshold potentials, spike cut-off,
+        recovery rate, recovery sensitivity, reset potential and reset increment of u.
+    method : {"euler", "rk4"}
+        ``"euler"``: the book's own listing, forward Euler from the old v and u in its operation
+        order (``v + tau*(k*(v-vr)*(v-vt)-u+I)/C``). ``"rk4"``: classical Runge-Kutta.
+
+    The initial u defaults to ``b*(v0 - v_r)`` and v0 to ``v_r`` (the rest state).
+    :meth:`preset` gives the book's RS, IB and CH cells.
+    """
+
+    C: object = 100.0
+    k: object = 0.7
+    v_r: object = -60.0
+    v_t: object = -40.0
+    v_peak: object = 35.0
+    a: object = 0.03
+    b: object = -2.0
+    c: object = -50.0
+    d: object = 100.0
+    method: str = "euler"
+
+    def __post_init__(self) -> None:
+        for name in _i07.PARAMS:
+            check.float_array(name, getattr(self, name))
+        if np.any(np.asarray(self.C) <= 0):
+            raise ValueError(f"C must be > 0 pF; got {np.min(self.C)}")
+        check.choice("method", self.method, _i07.METHOD_CODES)
+
+    @classmethod
+    def preset(cls, name: str, **overrides) -> Izhikevich2007:
+        """A cortical class of the book by name: RS, IB or CH (:data:`PRESETS_2007`)."""
+        check.choice("name", name, PRESETS_2007)
+        return cls(**{**dict(zip(_i07.PARAMS, PRESETS_2007[name], strict=True)), **overrides})
+
+    @property
+    def method_code(self) -> int:
+        return _i07.METHOD_CODES[self.method]
+
+    def parameters(self, n: int, dt: float | None = None) -> np.ndarray:
+        """Per-neuron float64 parameters, shape (9, n), rows ``kernels.izhikevich2007.PARAMS``."""
+        return np.stack([check.float_array(name, getattr(self, name), n) for name in _i07.PARAMS])
+
+    def initial_state(self, n: int, v0, u0) -> np.ndarray:
+        v_r = check.float_array("v_r", self.v_r, n)
+        v = v_r.copy() if v0 is None else check.float_array("v0", v0, n)
+        b = check.float_array("b", self.b, n)
+        u = b * (v - v_r) if u0 is None else check.float_array("u0", u0, n)
+        return np.stack([v, u])
+
+
 #: The registry: spec class -> family. One line per family.
 FAMILIES: dict[type, Family] = {
     Izhikevich: Family(FAMILY_IZHIKEVICH, _izh.STATE, _izh.PARAMS),
     LIF: Family(FAMILY_LIF, _lif.STATE, _lif.PARAMS),
+    Izhikevich2007: Family(FAMILY_IZHIKEVICH2007, _i07.STATE, _i07.PARAMS),
 }

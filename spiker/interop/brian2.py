@@ -62,7 +62,7 @@ from spiker.interop import (
     neuron_populations,
     source_spikes,
 )
-from spiker.neurons import LIF, Izhikevich
+from spiker.neurons import LIF, Izhikevich, Izhikevich2007
 
 TARGETS = ("numpy", "cython", "cpp_standalone")
 
@@ -223,10 +223,32 @@ def _lif(pop: Population, dt: float) -> Brian2Neuron:
                         refractory="ref_ms*ms", external=True)  # fmt: skip
 
 
+def _izhikevich2007(pop: Population, dt: float) -> Brian2Neuron:
+    """sp.Izhikevich2007: the book's forward Euler as one-operation statements in its order
+    (v, u from the old values); rk4 through Brian2's own method."""
+    model = pop.model
+    names = ("C", "k", "v_r", "v_t", "v_peak", "a", "b", "c", "d")
+    values = {name: getattr(pop, name).copy() for name in ("v", "u", *names)}
+    params = "".join(f"{name} : 1\n" for name in names)
+    reset = "v = c\nu = u + d"
+    if model.method == "rk4":
+        eqs = (
+            "dv/dt = (k*(v - v_r)*(v - v_t) - u + I)/C/ms : 1\ndu/dt = a*(b*(v - v_r) - u)/ms : 1\n"
+        )
+        return Brian2Neuron(eqs + params, values, None, "rk4", "v >= v_peak", reset)
+    # v + (dt*((((k*(v - vr))*(v - vt)) - u) + I))/C ; u + (dt*a)*(b*(v - vr) - u), old v
+    code = ["q = v - v_r", "q = k*q", "r = v - v_t", "q = q*r", "q = q - u", "q = q + I",
+            "q = dt_ms*q", "q = q/C", "r = v - v_r", "r = b*r", "r = r - u", "s = dt_ms*a",
+            "r = s*r", "u = u + r", "v = v + q"]  # fmt: skip
+    return Brian2Neuron("v : 1\nu : 1\n" + params, values, "\n".join(code), None,
+                        "v >= v_peak", reset, namespace={"dt_ms": dt})  # fmt: skip
+
+
 #: The Brian2 mapping of each neuron family, by spec class (one line per family).
 BRIAN2_FAMILIES: dict[type, Callable[[Population, float], Brian2Neuron]] = {
     Izhikevich: _izhikevich,
     LIF: _lif,
+    Izhikevich2007: _izhikevich2007,
 }
 
 

@@ -49,7 +49,7 @@ from spiker.interop import (
     neuron_populations,
     source_spikes,
 )
-from spiker.neurons import LIF, Izhikevich
+from spiker.neurons import LIF, Izhikevich, Izhikevich2007
 
 
 def _import_nest():
@@ -208,11 +208,19 @@ def _lif(pop: Population, dt: float) -> NestNeuron:
     return NestNeuron("iaf_psc_delta", params, R / tau_m, False, notes)
 
 
+def _izhikevich2007(pop: Population, dt: float) -> NestNeuron:
+    raise ValueError(
+        f"population {pop.name!r}: Izhikevich2007 has no NEST counterpart (NEST's izhikevich is "
+        "the 2003 model, v' = 0.04 v^2 + 5 v + 140 - u + I)"
+    )
+
+
 #: The NEST mapping of each neuron family, by spec class: ``f(pop, dt) -> NestNeuron``,
 #: raising ValueError that names what has no counterpart (one line per family).
 NEST_FAMILIES: dict[type, Callable[[Population, float], NestNeuron]] = {
     Izhikevich: _izhikevich,
     LIF: _lif,
+    Izhikevich2007: _izhikevich2007,
 }
 
 

@@ -5,9 +5,14 @@ the threshold test), ``arrive_jump`` (a "jump" arrival) and ``reset``. Adding a 
 branch to each function below (``docs/extending.md``).
 """
 
-from spiker.kernels import izhikevich, lif
+from spiker.kernels import izhikevich, izhikevich2007, lif
 from spiker.kernels._jit import inline
-from spiker.kernels.layout import ADV_QUIET, FAMILY_IZHIKEVICH, FAMILY_LIF
+from spiker.kernels.layout import (
+    ADV_QUIET,
+    FAMILY_IZHIKEVICH,
+    FAMILY_IZHIKEVICH2007,
+    FAMILY_LIF,
+)
 
 
 @inline
@@ -19,6 +24,8 @@ def advance(family, method, x, p, i, I_ext, I, n, dt, I_syn, syn_decay, syn_tau)
         return izhikevich.advance(method, x, p, i, I, dt)
     if family == FAMILY_LIF:
         return lif.advance(method, x, p, i, I_ext, I, n, dt, I_syn, syn_decay, syn_tau)
+    if family == FAMILY_IZHIKEVICH2007:
+        return izhikevich2007.advance(method, x, p, i, I, dt)
     return ADV_QUIET
 
 
@@ -29,6 +36,8 @@ def arrive_jump(family, x, p, i, n, w):
         izhikevich.arrive_jump(x, i, w)
     elif family == FAMILY_LIF:
         lif.arrive_jump(x, p, i, n, w)
+    elif family == FAMILY_IZHIKEVICH2007:
+        izhikevich2007.arrive_jump(x, i, w)
 
 
 @inline
@@ -38,3 +47,5 @@ def reset(family, x, p, i, n):
         izhikevich.reset(x, p, i)
     elif family == FAMILY_LIF:
         lif.reset(x, p, i, n)
+    elif family == FAMILY_IZHIKEVICH2007:
+        izhikevich2007.reset(x, p, i)

@@ -17,6 +17,7 @@ import numpy as np
 import spiker as sp
 from spiker.groups import PoissonSource, Population, SpikeSource
 from spiker.kernels import izhikevich as kizh
+from spiker.kernels import izhikevich2007 as ki07
 from spiker.kernels import lif as klif
 
 
@@ -70,6 +71,7 @@ class IzhikevichTwin:
     cases = {"euler": 0.1, "izhikevich": 0.5, "spnet": 1.0, "rk4": 0.25}
     brian2_exact = {"euler": True, "izhikevich": True, "spnet": True, "rk4": False}
     weight = 2.0  # mV of a typical jump
+    current = 1.0  # the current unit per mV of jump
 
     @staticmethod
     def example(n, rng, case):
@@ -115,6 +117,7 @@ class LIFTwin:
     cases = {"exact": 0.1, "euler": 0.1}
     brian2_exact = {"exact": True, "euler": True}
     weight = 4.0  # mV of a typical jump
+    current = 1.0  # R*I is mV
 
     @staticmethod
     def example(n, rng, case):
@@ -160,8 +163,63 @@ class LIFTwin:
         x[klif.X_LAST, which] = n
 
 
+# ---- Izhikevich (2007) -----------------------------------------------------------------------
+class Izhikevich2007Twin:
+    """sp.Izhikevich2007: state rows (v, u)."""
+
+    cases = {"euler": 0.1, "rk4": 0.25}
+    brian2_exact = {"euler": True, "rk4": False}
+    weight = 4.0  # mV of a typical jump
+    current = 32.0  # currents (pA) per mV of jump: a power of two keeps the weights dyadic
+
+    @staticmethod
+    def example(n, rng, case):
+        spec = sp.Izhikevich2007.preset("RS", method=case, a=rng.uniform(0.02, 0.04, n),
+                                        d=rng.uniform(50, 150, n))  # fmt: skip
+        return spec, rng.uniform(-65, -55, n)
+
+    @staticmethod
+    def advance(pop, x, p, I_ext, I, I_syn, n, dt):
+        v, u = x[ki07.X_V], x[ki07.X_U]
+        C, k, vr, vt, a, b = (p[r] for r in (ki07.P_C_M, ki07.P_K, ki07.P_V_R, ki07.P_V_T,
+                                            ki07.P_A, ki07.P_B))  # fmt: skip
+        if pop.model.method == "euler":
+            vn = v + (dt * ((((k * (v - vr)) * (v - vt)) - u) + I)) / C
+            un = u + (dt * a) * (b * (v - vr) - u)
+        else:
+
+            def dv(v, u):
+                return ((((k * (v - vr)) * (v - vt)) - u) + I) / C
+
+            def du(v, u):
+                return a * (b * (v - vr) - u)
+
+            kv1, ku1 = dv(v, u), du(v, u)
+            v2, u2 = v + 0.5 * dt * kv1, u + 0.5 * dt * ku1
+            kv2, ku2 = dv(v2, u2), du(v2, u2)
+            v3, u3 = v + 0.5 * dt * kv2, u + 0.5 * dt * ku2
+            kv3, ku3 = dv(v3, u3), du(v3, u3)
+            v4, u4 = v + dt * kv3, u + dt * ku3
+            kv4, ku4 = dv(v4, u4), du(v4, u4)
+            vn = v + (dt / 6.0) * (kv1 + 2.0 * kv2 + 2.0 * kv3 + kv4)
+            un = u + (dt / 6.0) * (ku1 + 2.0 * ku2 + 2.0 * ku3 + ku4)
+            bad = ~(np.isfinite(vn) & np.isfinite(un))
+            vn[bad] = np.inf
+            un[bad] = (u + dt * (a * (b * (v - vr) - u)))[bad]
+        return np.stack([vn, un]), vn >= p[ki07.P_V_PEAK]
+
+    @staticmethod
+    def arrive_jump(pop, x, p, w, n):
+        x[ki07.X_V] += w
+
+    @staticmethod
+    def reset(pop, x, p, which, n):
+        x[ki07.X_V, which] = p[ki07.P_C, which]
+        x[ki07.X_U, which] = x[ki07.X_U, which] + p[ki07.P_D, which]
+
+
 #: The twins, by neuron spec class (every family of sp.neurons.FAMILIES has one).
-TWINS = {sp.Izhikevich: IzhikevichTwin, sp.LIF: LIFTwin}
+TWINS = {sp.Izhikevich: IzhikevichTwin, sp.LIF: LIFTwin, sp.Izhikevich2007: Izhikevich2007Twin}
 
 
 def simulate(net, n_steps: int, record_v: list[int] | None = None):

@@ -4,8 +4,8 @@ Registry-driven: the cases are ``sp.neurons.FAMILIES`` x the twin's ``cases``
 (tests/spiker/naive.py), so a new family is covered as soon as it is registered with a twin. Each
 case builds the same small network: two populations of the family, a spike source and a Poisson
 source, every synapse kind (two exponential channels), zero and non-zero delays, constant, step
-and noise currents. Weights are dyadic (multiples of 1/16 of the family's typical jump), so that
-arrivals summed in another order give the same sum.
+and noise currents. Weights are dyadic (multiples of 1/16 of the family's typical jump, times a
+power of two for currents), so that arrivals summed in another order give the same sum.
 
 References and tolerances:
 - the twin (pure NumPy, the same operation order): spike steps and final state *equal*;
@@ -40,8 +40,8 @@ def build(spec, case, seed: int = 7) -> sp.Network:
     poi = net.add_poisson(10, rate_hz=50.0, name="poi")
     unit = twin.weight / 16.0
 
-    def dyadic(lo, hi):
-        return lambda r, size: r.integers(lo, hi, size) * unit
+    def dyadic(lo, hi, scale):
+        return lambda r, size: r.integers(lo, hi, size) * (unit * scale)
 
     for pre in (src, poi, a, b):
         for post, kind, tau, delay in ((a, "jump", 5.0, sp.Uniform(0.0, 3.0)),
@@ -49,11 +49,14 @@ def build(spec, case, seed: int = 7) -> sp.Network:
                                        (a, "exponential", 3.0, 0.0),
                                        (b, "exponential", 8.0, sp.Uniform(0.0, 2.0))):  # fmt: skip
             delay = max(delay, net.dt) if kind == "pulse" and np.isscalar(delay) else delay
-            net.connect(pre, post, sp.connect.fixed_probability(0.15), weight=dyadic(-8, 40),
-                        delay=delay, synapse=kind, tau_syn=tau)  # fmt: skip
-    net.add_current(a, twin.weight * 2.0)
-    net.add_current(b, sp.inputs.Step(twin.weight * 3.0, start=50.0, stop=250.0))
-    net.add_current(a, sp.inputs.Noise(std=twin.weight, interval=1.0))
+            scale = 1.0 if kind == "jump" else twin.current
+            net.connect(pre, post, sp.connect.fixed_probability(0.15),
+                        weight=dyadic(-8, 40, scale), delay=delay, synapse=kind,
+                        tau_syn=tau)  # fmt: skip
+    current = twin.weight * twin.current
+    net.add_current(a, current * 2.0)
+    net.add_current(b, sp.inputs.Step(current * 3.0, start=50.0, stop=250.0))
+    net.add_current(a, sp.inputs.Noise(std=current, interval=1.0))
     return net
 
 
