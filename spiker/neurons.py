@@ -21,7 +21,6 @@ PRESETS_2003: dict[str, tuple[float, float, float, float]] = {
 }
 
 
-
 @dataclass(frozen=True, eq=False)
 class Izhikevich:
     r"""Izhikevich (2003) neuron: a quadratic integrate-and-fire model with a recovery variable.
