@@ -15,10 +15,11 @@ less information than the pixels they encode, so a spike accuracy above its ceil
 leakage). Seed 0 gives 0.90 / 0.91 / 0.91 on spikes (logistic / LSTM / CNN) against 0.955 /
 0.96 / 0.975 on pixels; 0.85-0.88 with ``--presentation-ms 50`` and 0.91-0.94 with 200 (the
 networks trained by ``networks``, so these move slightly as that package changes). Writes a
-raster of the first presentations and the CNN's confusion matrix to ``--out``; it takes
-3-6 minutes on two shared cores, nearly all of it training.
+raster of the first presentations and the CNN's confusion matrix, as
+``spikes_to_lstm_raster.png`` and ``spikes_to_lstm_confusion.png`` in the folder ``--out``
+(default: the current one); run time: see the README.
 
-    python examples/spikes_to_lstm.py [--presentation-ms 100] [--out spikes_to_lstm] [--no-progress]
+    python examples/spikes_to_lstm.py [--presentation-ms 100] [--out .] [--no-progress]
 """
 
 from __future__ import annotations
@@ -282,7 +283,7 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--epochs-lstm", type=int, default=20)
     parser.add_argument("--epochs-cnn", type=int, default=20)
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--out", default="spikes_to_lstm", help="directory for the figures")
+    parser.add_argument("--out", default=".", help="folder for the two figures (default: here)")
     parser.add_argument("--no-progress", action="store_true", help="no progress bars")
     args = parser.parse_args(argv)
     result = run(
