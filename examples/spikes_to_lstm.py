@@ -264,7 +264,7 @@ def plot(result: dict, out: Path, n_show: int = 4) -> list[Path]:
     ax.set_ylabel("true")
     ax.set_xticks(range(10))
     ax.set_yticks(range(10))
-    ax.set_title(f"CNN on spike rates: {np.trace(cm) / cm.sum():.3f}")
+    ax.set_title(f"CNN on spike rates: test accuracy {np.trace(cm) / cm.sum():.3f}")
     fig.colorbar(im, ax=ax)
     fig.tight_layout()
     confusion = out / "spikes_to_lstm_confusion.png"

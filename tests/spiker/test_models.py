@@ -86,3 +86,12 @@ def test_polychronization_figure_is_the_last_second_and_the_weights():
     names = {t.get_text() for t in raster.texts}
     assert names == {"exc", "inh"}
     assert [t.get_text() for t in weights.get_legend().get_texts()] == ["start", "after 3 s"]
+
+
+def test_default_figure_is_the_raster_of_every_spike_record():
+    m = sp.models.izhikevich2003(seed=1).run(100.0, progress=False)
+    (ax,) = m.figure().axes
+    assert ax.get_title() == "izhikevich2003: 100 ms, seed 1"
+    assert (
+        ax.collections[0].get_offsets().shape[0] == m.records["exc"].count + m.records["inh"].count
+    )
