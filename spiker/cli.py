@@ -188,7 +188,8 @@ def describe_parameters(name: str) -> str:
     if not params:
         lines.append("  none (only --seed and --duration)")
     if fn.variant is not None:
-        lines.append(f"{name}:VALUE sets {fn.variant}, e.g. {name}:{fn.choices[fn.variant][1]}")
+        examples = fn.choices.get(fn.variant) or ["VALUE"]
+        lines.append(f"{name}:VALUE sets {fn.variant}, e.g. {name}:{examples[-1]}")
     return "\n".join(lines)
 
 
@@ -302,7 +303,7 @@ def _run(args) -> int:
             f"interrupted at t = {_text.duration(model.net.t)}; writing what was recorded",
             file=sys.stderr,
         )
-    except ValueError as err:
+    except (ValueError, MemoryError) as err:
         if model.net.step:  # the run had started: not a user's mistake
             raise
         raise UsageError(f"argument --duration: {err}") from None
