@@ -248,7 +248,8 @@ def add_run_parser(subparsers) -> None:
         "--out",
         type=figure_path,
         metavar="PATH",
-        help="figure path; .png, .pdf, .svg, ... (default: MODEL.png)",
+        help="figure path, .png, .pdf, .svg, ... (default: the model's name, e.g. "
+        "izhikevich2003.png or izhikevich2004_phasic_spiking.png)",
     )
     run.add_argument("--no-progress", action="store_true", help="no progress bar")
     run.set_defaults(func=_run)

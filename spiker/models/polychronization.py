@@ -20,7 +20,7 @@ class PolychronizationModel(Model):
         window = (max(0.0, t_end - 1000.0), max(t_end, 1.0))
         fig, (ax1, ax2) = plot.figure(1, 2, figsize=(12, 4.5), gridspec_kw={"width_ratios": [2, 1]})
         plot.raster(self.spike_records(), ax=ax1, window=window, time_unit="s", size=3.0)
-        ax1.set_title(f"last second, {_text.duration(window[0])} to {_text.duration(t_end)}")
+        ax1.set_title(f"last second: {window[0] / 1000:g} s to {t_end / 1000:g} s")
         stdp = self.projections["exc"].plasticity
         plot.weight_histograms(
             {
