@@ -14,10 +14,10 @@ epoch, print the test figures, and plot the loss curves to ``--out``.
     python examples/adding_problem.py --variant arjovsky --T 50 --hidden 32 --lr 1e-2 \
         --batch-size 32 --steps-per-epoch 25 --epochs 60   # the short form run by the tests
 
-With the defaults (float32, one BLAS thread) on a shared 2-core machine: Arjovsky T=100
-reached test MSE 1.1e-3 after 5600 updates (267 s; 387 s under heavier load); the 1997 form
-reached test MSE 4.1e-5, 1 of 2560 test sequences off by more than 0.04, after 10000 updates
-(1195 s).
+With the defaults (float32, one BLAS thread), measured on the shared 2-core machine of the
+README's example table: Arjovsky T=100 reached test MSE 1.1e-3 after 5900 updates (285 s); the
+1997 form reached test MSE 4.1e-5, 1 of 2560 test sequences off by more than 0.04, after 10000
+updates (404 s); 690 s wall in all, 389 s of CPU.
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ back into per-image rates (10 ms bins) with :mod:`spiker.bridge` and classified 
 each beside the same model trained on the noise-free pixels (the ceiling: spike features carry
 less information than the pixels they encode, so a spike accuracy above its ceiling would mean
 leakage). Seed 0 gives 0.90 / 0.91 / 0.91 on spikes (logistic / LSTM / CNN) against 0.955 /
-0.96 / 0.975 on pixels; 0.85-0.88 with ``--presentation-ms 50`` and 0.91-0.94 with 200 (the
+0.97 / 0.975 on pixels; 0.85-0.88 with ``--presentation-ms 50`` and 0.91-0.94 with 200 (the
 networks trained by ``networks``, so these move slightly as that package changes). Writes a
 raster of the first presentations and the CNN's confusion matrix, as
 ``spikes_to_lstm_raster.png`` and ``spikes_to_lstm_confusion.png`` in the folder ``--out``
