@@ -84,13 +84,23 @@ def plot(result: dict, path: str, low: float, high: float) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    fig, ax = plt.subplots(figsize=(4.2, 4))
-    ax.scatter(result["y_test"], result["pred"], s=10)
-    ax.plot([low, high], [low, high], color="grey", lw=0.8)
-    ax.axhspan(high, high * 1.1, color="red", alpha=0.1)
-    ax.set_xlabel("true progression")
-    ax.set_ylabel("predicted")
-    ax.set_title(f"test R^2 = {result['r2']:.2f}")
+    fig, ax = plt.subplots(figsize=(5, 4.6))
+    span = high - low
+    ax.axhspan(high, high + 0.1 * span, color="red", alpha=0.12, lw=0,
+               label=f"outside the head's bounds [{low:g}, {high:g}]")  # fmt: skip
+    ax.axhspan(low - 0.1 * span, low, color="red", alpha=0.12, lw=0)
+    ax.plot([low, high], [low, high], color="grey", lw=0.8, label="prediction = truth")
+    ax.scatter(result["y_test"], result["pred"], s=10, label="test patients")
+    ax.set_xlim(low - 0.1 * span, high + 0.1 * span)
+    ax.set_ylim(low - 0.1 * span, high + 0.1 * span)
+    ax.set_xlabel("true progression (one year on)")
+    ax.set_ylabel("predicted progression")
+    ax.set_title(
+        f"ScaledSigmoid({low:g}, {high:g}) head: test $R^2$ = {result['r2']:.2f}\n"
+        f"(least squares: $R^2$ = {result['ols_r2']:.2f})",
+        fontsize=10,
+    )
+    ax.legend(loc="upper left", fontsize=8, frameon=False)
     fig.tight_layout()
     fig.savefig(path, dpi=120)
     print(f"wrote {path}")

@@ -89,6 +89,11 @@ def plot(result: dict, path: str) -> None:
     a2.plot(epochs, result["val_accuracy"], label="test")
     a2.set_xlabel("epoch")
     a2.set_ylabel("accuracy")
+    fig.suptitle(
+        f"CNN on the 8x8 digits: test accuracy {result['test_accuracy']:.3f} "
+        f"on {result['n_test']} images",
+        fontsize=10,
+    )
     fig.tight_layout()
     fig.savefig(path, dpi=120)
     print(f"wrote {path}")

@@ -2,8 +2,10 @@
 
     python examples/polychronization.py [--minutes 60] [--seed 1] [--out polychronization.png]
 
-Draws the raster of the last second and the histogram of excitatory weights, and prints the
-weight statistics once per simulated minute. Ctrl+C stops early and still draws what was reached.
+Draws the raster of the last second (excitatory and inhibitory neurons labelled) and the
+distribution of the excitatory weights at the start and at the end (the model's default figure,
+``Model.figure``), and prints the weight statistics once per simulated minute. Ctrl+C stops
+early and still draws what was reached.
 """
 
 import argparse
@@ -12,7 +14,6 @@ import time
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 import spiker as sp  # noqa: E402
@@ -50,23 +51,7 @@ def main() -> None:
         f"{net.t / 1000 / wall:.1f} x real time"
     )
 
-    t_end = net.t
-    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(12, 4.5), gridspec_kw={"width_ratios": [2, 1]})
-    last = {}
-    for name, rec in model.spike_records().items():
-        keep = rec.t >= t_end - 1000.0
-        last[name] = (rec.t[keep], rec.i[keep])
-    for (name, (t, i)), color in zip(last.items(), ("tab:blue", "tab:red"), strict=True):
-        ax1.scatter(t / 1000.0, i, s=1.5, c=color, marker=".", linewidths=0, rasterized=True,
-                    label=name)  # fmt: skip
-    ax1.set_xlabel("time (s)")
-    ax1.set_ylabel("neuron")
-    ax1.set_title(f"last second (t = {t_end / 1000:.0f} s)")
-    ax2.hist(w, bins=50, range=(0, 10), color="tab:blue")
-    ax2.set_xlabel("excitatory weight")
-    ax2.set_ylabel("synapses")
-    ax2.set_title("weight distribution")
-    fig.tight_layout()
+    fig = model.figure()  # the model's default figure, as `spiker run polychronization` writes
     fig.savefig(args.out, dpi=150)
     print(f"figure written to {args.out}")
 

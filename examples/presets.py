@@ -37,11 +37,13 @@ def main() -> None:
 
     fig, axes = plt.subplots(len(names), 1, figsize=(8, 11), sharex=True)
     for ax, name in zip(axes, names, strict=True):
-        sp.plot.trace(traces[name], ax=ax)
+        # spikes drawn up to v_peak = 30 mV, as in the 2003 paper's figure 2
+        sp.plot.trace(traces[name], ax=ax, spikes=spikes[name])
         a, b, c, d = sp.PRESETS_2003[name]
         ax.set_ylabel(name, rotation=0, labelpad=18)
         ax.set_xlabel("time (ms)" if ax is axes[-1] else "")
         ax.set_ylim(-90, 40)
+        ax.set_yticks([-80, -40, 0, 30])
         ax.text(
             1.01,
             0.5,
@@ -54,7 +56,8 @@ def main() -> None:
             f"{name:>4}: {spikes[name].count:3d} spikes, first at "
             f"{spikes[name].t[0] if spikes[name].count else float('nan'):.1f} ms"
         )
-    axes[0].set_title(f"Izhikevich (2003) classes, I = {args.current} from 20 to 220 ms")
+    axes[0].set_title(f"Izhikevich (2003) classes, I = {args.current:g} from 20 to 220 ms")
+    fig.supylabel("membrane potential v (mV)")
     fig.tight_layout()
     fig.savefig(args.out, dpi=120)
     print(f"figure written to {args.out}")

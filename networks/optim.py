@@ -98,6 +98,25 @@ class SGD(Optimizer):
 
     ``b_1 = g``, ``b_t = momentum b_{t-1} + (1 - dampening) g``; the step uses
     ``g + momentum b_t`` (Nesterov) or ``b_t``; ``p -= lr * step``.
+
+    Parameters
+    ----------
+    lr : float
+        Learning rate (> 0).
+    momentum : float
+        Momentum factor (>= 0); 0 is plain SGD.
+    nesterov : bool
+        Nesterov momentum (needs momentum > 0 and dampening = 0).
+    dampening : float
+        Dampening of the momentum's gradient term.
+    weight_decay : float
+        L2 penalty added to the gradient before the update, ``g + weight_decay * p`` (>= 0).
+    clip_norm : float or None
+        If given (> 0), gradients are scaled so that their global norm is at most this, before
+        each step (:func:`clip_grad_norm`, as ``torch.nn.utils.clip_grad_norm_``).
+    clip_value : float or None
+        If given (> 0), every gradient element is clamped to ``[-clip_value, clip_value]``
+        before each step (:func:`clip_grad_value`); applied before ``clip_norm``.
     """
 
     def __init__(
@@ -136,6 +155,24 @@ class Adam(Optimizer):
 
     ``m = b1 m + (1 - b1) g``, ``v = b2 v + (1 - b2) g^2``,
     ``p -= lr / (1 - b1^t) * m / (sqrt(v) / sqrt(1 - b2^t) + eps)``.
+
+    Parameters
+    ----------
+    lr : float
+        Learning rate (> 0).
+    betas : (float, float)
+        ``(b1, b2)``, the decay rates of the running means of the gradient and of its square,
+        each in [0, 1); default (0.9, 0.999).
+    eps : float
+        Added to the denominator for numerical stability.
+    weight_decay : float
+        L2 penalty added to the gradient before the update, ``g + weight_decay * p`` (>= 0).
+    clip_norm : float or None
+        If given (> 0), gradients are scaled so that their global norm is at most this, before
+        each step (:func:`clip_grad_norm`, as ``torch.nn.utils.clip_grad_norm_``).
+    clip_value : float or None
+        If given (> 0), every gradient element is clamped to ``[-clip_value, clip_value]``
+        before each step (:func:`clip_grad_value`); applied before ``clip_norm``.
     """
 
     def __init__(
@@ -167,6 +204,27 @@ class Adam(Optimizer):
 class RMSprop(Optimizer):
     """RMSprop as ``torch.optim.RMSprop``: ``s = alpha s + (1 - alpha) g^2``,
     ``p -= lr g / (sqrt(s) + eps)`` (``sqrt(s - gbar^2)`` when centred; momentum optional).
+
+    Parameters
+    ----------
+    lr : float
+        Learning rate (> 0).
+    alpha : float
+        Decay rate of the running mean of the squared gradient.
+    eps : float
+        Added to the denominator for numerical stability.
+    momentum : float
+        Momentum factor (0: none).
+    centered : bool
+        Divide by the running variance of the gradient instead of its raw second moment.
+    weight_decay : float
+        L2 penalty added to the gradient before the update, ``g + weight_decay * p`` (>= 0).
+    clip_norm : float or None
+        If given (> 0), gradients are scaled so that their global norm is at most this, before
+        each step (:func:`clip_grad_norm`, as ``torch.nn.utils.clip_grad_norm_``).
+    clip_value : float or None
+        If given (> 0), every gradient element is clamped to ``[-clip_value, clip_value]``
+        before each step (:func:`clip_grad_value`); applied before ``clip_norm``.
     """
 
     def __init__(
@@ -212,6 +270,25 @@ class RMSprop(Optimizer):
 class Adagrad(Optimizer):
     """Adagrad as ``torch.optim.Adagrad``: ``s += g^2``,
     ``p -= lr / (1 + (t - 1) lr_decay) * g / (sqrt(s) + eps)``.
+
+    Parameters
+    ----------
+    lr : float
+        Learning rate (> 0).
+    lr_decay : float
+        Decay of the learning rate with the step count t.
+    initial_accumulator_value : float
+        Starting value of the sum of squared gradients s.
+    eps : float
+        Added to the denominator for numerical stability.
+    weight_decay : float
+        L2 penalty added to the gradient before the update, ``g + weight_decay * p`` (>= 0).
+    clip_norm : float or None
+        If given (> 0), gradients are scaled so that their global norm is at most this, before
+        each step (:func:`clip_grad_norm`, as ``torch.nn.utils.clip_grad_norm_``).
+    clip_value : float or None
+        If given (> 0), every gradient element is clamped to ``[-clip_value, clip_value]``
+        before each step (:func:`clip_grad_value`); applied before ``clip_norm``.
     """
 
     def __init__(

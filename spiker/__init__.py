@@ -20,13 +20,20 @@ from spiker.synapses import Projection
 __version__ = "0.1.0"
 
 
+_LAZY = ("interop", "models", "plot")  # imported on first use: matplotlib, the models' builds
+
+
 def __getattr__(name):
-    # plot imports matplotlib and models builds networks: load them on first use
-    if name in ("plot", "models"):
+    if name in _LAZY:
         import importlib
 
         return importlib.import_module(f"spiker.{name}")
     raise AttributeError(f"module 'spiker' has no attribute {name!r}")
+
+
+def __dir__():
+    # the lazily imported subpackages are part of the package: list them as if imported
+    return sorted(set(globals()) | set(_LAZY))
 
 
 __all__ = [
@@ -52,6 +59,7 @@ __all__ = [
     "bridge",
     "connect",
     "inputs",
+    "interop",
     "models",
     "plot",
 ]

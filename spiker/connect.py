@@ -128,7 +128,16 @@ def one_to_one() -> Rule:
 
 
 def fixed_probability(p: float, allow_self: bool = True) -> Rule:
-    """Each pair independently with probability ``p`` in [0, 1]."""
+    """Each pair independently with probability ``p``.
+
+    Parameters
+    ----------
+    p : float
+        Connection probability of every (pre, post) pair, in [0, 1].
+    allow_self : bool
+        When ``pre`` and ``post`` are the same population, whether neuron k may connect to
+        itself (an autapse); ignored between different populations.
+    """
     p = check.finite_float("p", p)
     if not 0.0 <= p <= 1.0:
         raise ValueError(f"p must be a probability in [0, 1]; got {p}")
@@ -137,7 +146,18 @@ def fixed_probability(p: float, allow_self: bool = True) -> Rule:
 
 def fixed_indegree(k: int, allow_self: bool = True, multapses: bool = False) -> Rule:
     """Each postsynaptic neuron receives exactly ``k`` synapses from distinct random presynaptic
-    neurons (with replacement if ``multapses``)."""
+    neurons (with replacement if ``multapses``).
+
+    Parameters
+    ----------
+    k : int
+        Synapses per postsynaptic neuron (>= 1).
+    allow_self : bool
+        When ``pre`` and ``post`` are the same population, whether neuron k may be drawn as its
+        own input; ignored between different populations.
+    multapses : bool
+        Draw with replacement, so that a pair can be connected more than once.
+    """
     return FixedIndegree(check.positive_int("k", k), bool(allow_self), bool(multapses))
 
 

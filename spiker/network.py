@@ -244,12 +244,18 @@ class Network:
         Parameters
         ----------
         pre, post : groups of this network
-            Any group can be ``pre``; input that reaches a spike source is ignored.
+            Any group can be ``pre``. ``post`` must be a neuron population, except for a plastic
+            projection into a spike source or Poisson source: its weights then learn from the
+            source's spikes (the way to impose postsynaptic spike times), and nothing is
+            delivered.
         rule : connection rule from :mod:`spiker.connect`, optional
             Default all-to-all. Alternatively give explicit local index arrays ``i`` and ``j``.
         weight : float, array (n_synapses,), distribution or callable ``f(rng, size)``
             Weights; sign gives excitation or inhibition. Unit: mV for ``"jump"``, current for
-            ``"pulse"`` and ``"exponential"``.
+            ``"pulse"`` and ``"exponential"``. An array is copied: the projection (and its
+            plasticity) never writes into the caller's array. With ``plasticity`` every weight
+            must lie in ``[w_min, w_max]`` of the rule (an inhibitory plastic projection needs
+            negative bounds).
         delay : float, array, distribution or callable, ms
             Axonal delays, put on the grid as Brian2's compiled targets do (half a step rounds
             up); default one step. Zero is allowed for ``"jump"`` and ``"exponential"``: such a
@@ -268,6 +274,13 @@ class Network:
         check.choice("synapse", synapse, KINDS)
         if plasticity is not None and not isinstance(plasticity, STDP):
             raise TypeError(f"plasticity must be None or an sp.STDP; got {plasticity!r}")
+        if not isinstance(post, Population) and plasticity is None:
+            what = "a Poisson source" if isinstance(post, PoissonSource) else "a spike source"
+            raise ValueError(
+                f"post {post.name!r} is {what}: its spikes are given, input cannot change them, "
+                "so this projection would do nothing; connect into a neuron population "
+                "(net.add_neurons)"
+            )
         tau = check.finite_float("tau_syn", tau_syn, positive=True)
         if (i is None) != (j is None):
             raise ValueError("give both i and j (explicit pairs), or neither")
@@ -281,7 +294,16 @@ class Network:
             raise TypeError(f"rule must be a rule from spiker.connect; got {rule!r}")
         ii, jj = rule.build(pre.n, post.n, self.rng, pre is post)
         size = ii.shape[0]
-        w = draw("weight", weight, size, self.rng)
+        w = draw("weight", weight, size, self.rng).copy()  # never alias the caller's array
+        if plasticity is not None and size:
+            lo, hi = plasticity.w_min, plasticity.w_max
+            if w.min() < lo or w.max() > hi:
+                raise ValueError(
+                    f"weight must lie in [w_min, w_max] = [{lo:g}, {hi:g}] of the plasticity "
+                    f"rule, which would clip it at the first update; got values in "
+                    f"[{w.min():g}, {w.max():g}] (an inhibitory plastic projection needs "
+                    "negative bounds, e.g. sp.STDP(w_min=-5.0, w_max=0.0))"
+                )
         dl = np.full(size, self.dt) if delay is None else draw("delay", delay, size, self.rng)
         steps = check.delay_steps("delay", dl, self.dt)
         if synapse == "pulse" and size and steps.min() < 1:
@@ -346,17 +368,48 @@ class Network:
         self._spike_records.append(rec)
         return rec
 
-    def record_state(self, group: Population, var: str = "v", neurons=None, every: int = 1):
-        """Record ``var`` ("v", "u", "I" or "I_syn") of chosen neurons every ``every`` steps.
+    def record_state(
+        self,
+        group: Population,
+        var: str = "v",
+        neurons=None,
+        every_ms: float | None = None,
+        **removed,
+    ) -> StateRecord:
+        """Record ``var`` ("v", "u", "I" or "I_syn") of chosen neurons every ``every_ms`` ms.
+
+        Parameters
+        ----------
+        group : Population
+        var : {"v", "u", "I", "I_syn"}
+        neurons : sequence of int, optional
+            Local indices; default all neurons of ``group``.
+        every_ms : float, optional
+            Sampling interval in ms, a positive multiple of dt (as in :meth:`record_weights`);
+            default every step.
 
         Returns a :class:`spiker.monitors.StateRecord`; ``.values`` has shape
         (len(neurons), n_samples).
         """
+        if "every" in removed:
+            raise TypeError(
+                "record_state() no longer takes every= (a number of steps): it was replaced by "
+                f"every_ms= (in ms, as in record_weights); for every={removed['every']!r} steps "
+                f"pass every_ms={removed['every']!r} * dt"
+            )
+        if removed:
+            raise TypeError(
+                f"record_state() got an unexpected keyword argument {next(iter(removed))!r}"
+            )
         group = self._own("group", group)
         if not isinstance(group, Population):
             raise TypeError(f"group must be a neuron population; {group.name!r} is a source")
         check.choice("var", var, group.state + INPUT_VARIABLES)
-        every = check.positive_int("every", every)
+        every = (
+            1
+            if every_ms is None
+            else check.whole_steps("every_ms", every_ms, self.dt, interval=True)
+        )
         rec = StateRecord(group, var, self._neurons("neurons", group, neurons), every, self.dt)
         self._state_records.append(rec)
         return rec

@@ -182,7 +182,7 @@ def check_memory(recs, sizes, rate_bytes) -> None:
         raise MemoryError(
             f"this run's recordings need {total / 2**30:.2f} GiB but only "
             f"{available / 2**30:.2f} GiB of memory is available ({what}); record fewer "
-            "neurons, sample less often (every=...), or run in shorter pieces"
+            "neurons, sample less often (every_ms=...), or run in shorter pieces"
         )
 
 

@@ -1,9 +1,13 @@
 """Canonical networks from the papers, each a function returning a built :class:`Model`.
 
-``MODELS`` maps the names that ``spiker run NAME`` accepts to these functions.
+``MODELS`` maps the names that ``spiker run NAME`` accepts to these functions. Each function
+carries, through :func:`catalogue`, a one-line ``summary`` (``spiker run --list``), the parameter
+that ``spiker run NAME:VALUE`` sets (``variant``) and the allowed values of its parameters
+(``choices``); its other keyword parameters are what ``--param NAME=VALUE`` sets. A new model is
+one such function and one line in ``MODELS``; its ``Model`` subclass may override ``figure``.
 """
 
-from spiker.models.base import Model
+from spiker.models.base import Model, catalogue
 from spiker.models.izhikevich2003 import izhikevich2003
 from spiker.models.izhikevich2004 import FEATURES_2004, feature_current, izhikevich2004
 from spiker.models.polychronization import polychronization
@@ -20,6 +24,7 @@ __all__ = [
     "FEATURES_2004",
     "MODELS",
     "Model",
+    "catalogue",
     "feature_current",
     "izhikevich2003",
     "izhikevich2004",

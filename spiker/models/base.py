@@ -1,9 +1,28 @@
-"""A model object: a built network, its records, its default duration."""
+"""A model object: a built network, its records, its default duration and its default figure."""
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
+
+from spiker import _text
+
+
+def catalogue(
+    summary: str, *, variant: str | None = None, choices: dict | None = None
+) -> Callable[[Callable], Callable]:
+    """Describe a model function for ``spiker run``: attaches ``summary`` (one line, shown by
+    ``spiker run --list``), ``variant`` (the parameter that ``spiker run MODEL:VALUE`` sets) and
+    ``choices`` (allowed values per parameter name) to the function."""
+
+    def describe(fn: Callable) -> Callable:
+        fn.summary = summary
+        fn.variant = variant
+        fn.choices = dict(choices or {})
+        return fn
+
+    return describe
 
 
 @dataclass
@@ -20,6 +39,11 @@ class Model:
         Default run length, ms.
     projections : dict
         Projections of note by name.
+    initial : dict
+        Values at build time that a figure compares against (e.g. initial weights by projection
+        name, float64 arrays of shape (n_synapses,)).
+    wall_time : float
+        Seconds spent in :meth:`run` so far.
     """
 
     name: str
@@ -27,7 +51,8 @@ class Model:
     records: dict
     duration: float
     projections: dict = field(default_factory=dict)
-    wall_time: float = 0.0  # s spent in run()
+    initial: dict = field(default_factory=dict)
+    wall_time: float = 0.0
 
     def run(self, duration: float | None = None, progress: bool | None = None) -> Model:
         """Run for ``duration`` ms (default ``self.duration``); returns self."""
@@ -44,6 +69,24 @@ class Model:
 
         return {k: r for k, r in self.records.items() if isinstance(r, SpikeRecord)}
 
+    def title(self) -> str:
+        """``"name: 1 s, seed 1"``: what a figure of this run is."""
+        return f"{self.name}: {_text.duration(self.net.t)}, seed {self.net.seed}"
+
+    def figure(self):
+        """The figure that shows what the model is about (``spiker run MODEL`` writes it).
+
+        The default is the raster of every spike record; models override it. Returns a
+        :class:`matplotlib.figure.Figure`.
+        """
+        from spiker import plot
+
+        fig, ax = plot.figure(1, 1, figsize=(9, 4.5))
+        plot.raster(self.spike_records(), ax=ax)
+        ax.set_title(self.title())
+        fig.tight_layout()
+        return fig
+
     def summary(self) -> str:
         """Neurons, synapses, spikes and rates per population, and wall time."""
         net = self.net
@@ -53,14 +96,15 @@ class Model:
         n_sources = net.n - n_neurons
         sources = f" (+{n_sources} source units)" if n_sources else ""
         lines = [
-            f"model {self.name}: {n_neurons} neurons{sources}, "
-            f"{sum(p.n for p in net.projections)} synapses, "
-            f"dt = {net.dt} ms, seed = {net.seed}, simulated {net.t:g} ms "
+            f"model {self.name}: {_text.count(n_neurons, 'neuron')}{sources}, "
+            f"{_text.count(sum(p.n for p in net.projections), 'synapse')}, "
+            f"dt = {net.dt:g} ms, seed = {net.seed}, simulated {_text.duration(net.t)} "
             f"in {self.wall_time:.2f} s wall",
         ]
         for name, rec in self.spike_records().items():
+            unit = "neuron" if isinstance(rec.group, Population) else "unit"
             lines.append(
-                f"  {name:<6} {len(rec.neurons):>6} neurons {rec.count:>9} spikes "
-                f"{rec.rate():8.2f} Hz"
+                f"  {name:<6} {_text.count(len(rec.neurons), unit):>14} "
+                f"{_text.count(rec.count, 'spike'):>16} {rec.rate():8.2f} Hz"
             )
         return "\n".join(lines)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import spiker as sp
-from spiker.models.base import Model
+from spiker.models.base import Model, catalogue
 
 
+@catalogue("Izhikevich (2003) net.m: 800 excitatory + 200 inhibitory neurons, thalamic noise")
 def izhikevich2003(seed: int = 1, duration: float = 1000.0) -> Model:
     """The 1000-neuron random cortical network of net.m, built exactly as published.
 

@@ -27,7 +27,7 @@ import numpy as np
 
 import spiker as sp
 from spiker import _validate as check
-from spiker.models.base import Model
+from spiker.models.base import Model, catalogue
 
 #: The 20 features of the 2004 figure 1, panels A to T, in the figure's order.
 FEATURES_2004 = (
@@ -188,6 +188,42 @@ def feature_current(name: str) -> tuple[np.ndarray, float]:
     return np.array([f.current(k * f.tau) for k in range(n_steps)], dtype=np.float64), f.tau
 
 
+class FeatureModel(Model):
+    """One neuron of the 2004 figure 1; its default figure is the panel of its feature."""
+
+    def feature(self) -> str:
+        """The feature's name, e.g. ``"phasic_spiking"``."""
+        return self.name.split(":", 1)[1]
+
+    def figure(self):
+        """The feature's membrane potential (spikes drawn up to 30 mV, as in the paper) above its
+        input current, titled with the panel letter and the feature's name."""
+        from spiker import plot
+
+        name = self.feature()
+        fig, (top, bottom) = plot.figure(
+            2, 1, figsize=(7, 4.5), sharex=True, gridspec_kw={"height_ratios": [3, 1]}
+        )
+        plot.trace(self.records["v"], ax=top, spikes=self.records["spikes"])
+        plot.trace(self.records["I"], ax=bottom)
+        top.set_xlabel("")
+        bottom.set_ylabel("input I")
+        top.set_title(
+            f"({_TABLE[name].letter}) {name.replace('_', ' ')}: Izhikevich (2004), figure 1"
+        )
+        for ax in (top, bottom):
+            ax.margins(x=0, y=0.08)
+            ax.spines[["top", "right"]].set_visible(False)
+        fig.tight_layout()
+        return fig
+
+
+@catalogue(
+    "one neuron showing one of the 20 features of Izhikevich (2004), figure 1 "
+    "(izhikevich2004:FEATURE)",
+    variant="name",
+    choices={"name": FEATURES_2004},
+)
 def izhikevich2004(name: str = "tonic_spiking", seed: int = 1) -> Model:
     """One neuron of Izhikevich (2004), figure 1, showing feature ``name``, as figure1.m makes it.
 
@@ -237,4 +273,4 @@ def izhikevich2004(name: str = "tonic_spiking", seed: int = 1) -> Model:
         "v": net.record_state(pop, "v"),
         "I": net.record_state(pop, "I"),
     }
-    return Model(f"izhikevich2004:{name}", net, records, current.shape[0] * tau)
+    return FeatureModel(f"izhikevich2004:{name}", net, records, current.shape[0] * tau)

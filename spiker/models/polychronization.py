@@ -5,7 +5,38 @@ from __future__ import annotations
 import numpy as np
 
 import spiker as sp
-from spiker.models.base import Model
+from spiker.models.base import Model, catalogue
+
+
+class PolychronizationModel(Model):
+    """spnet; its default figure is the last second's raster and the weight distribution."""
+
+    def figure(self):
+        """The raster of the last second simulated (excitatory and inhibitory neurons labelled)
+        beside the distribution of the excitatory weights, at the start and now."""
+        from spiker import _text, plot
+
+        t_end = self.net.t
+        window = (max(0.0, t_end - 1000.0), max(t_end, 1.0))
+        fig, (ax1, ax2) = plot.figure(1, 2, figsize=(12, 4.5), gridspec_kw={"width_ratios": [2, 1]})
+        plot.raster(self.spike_records(), ax=ax1, window=window, time_unit="s", size=3.0)
+        ax1.set_title(f"last second: {window[0] / 1000:g} s to {t_end / 1000:g} s")
+        stdp = self.projections["exc"].plasticity
+        plot.weight_histograms(
+            {
+                "start": self.initial["exc"],
+                f"after {_text.duration(t_end)}": self.projections["exc"].weight,
+            },
+            ax=ax2,
+            bins=50,
+            bounds=(stdp.w_min, stdp.w_max),
+        )
+        ax2.set_yscale("log")
+        ax2.set_xlabel("excitatory weight")
+        ax2.set_title("excitatory weights")
+        fig.suptitle(self.title())
+        fig.tight_layout()
+        return fig
 
 
 def _distinct_targets(rng, n_pre, n_candidates, m, exclude_self):
@@ -20,6 +51,7 @@ def _distinct_targets(rng, n_pre, n_candidates, m, exclude_self):
     return post
 
 
+@catalogue("Izhikevich (2006) spnet: 1000 neurons, axonal delays, STDP; polychronous groups (1 h)")
 def polychronization(seed: int = 1, duration: float = 3_600_000.0) -> Model:
     """spnet: 1000 neurons with axonal delays and STDP, as in Izhikevich (2006).
 
@@ -39,7 +71,8 @@ def polychronization(seed: int = 1, duration: float = 3_600_000.0) -> Model:
 
     The neurons form one population ``"neurons"`` (0..799 excitatory). Records: spike records
     ``"exc"`` and ``"inh"`` (indices within the population); projections ``"exc"`` (every
-    excitatory synapse, plastic) and ``"inh"``.
+    excitatory synapse, plastic) and ``"inh"``; ``initial["exc"]`` holds the starting excitatory
+    weights.
     """
     ne, ni, m, d_max = 800, 200, 100, 20
     net = sp.Network(dt=1.0, seed=seed)
@@ -73,4 +106,5 @@ def polychronization(seed: int = 1, duration: float = 3_600_000.0) -> Model:
         "exc": net.record_spikes(pop, neurons=np.arange(ne)),
         "inh": net.record_spikes(pop, neurons=np.arange(ne, ne + ni)),
     }
-    return Model("polychronization", net, records, duration, projections)
+    initial = {"exc": projections["exc"].weight.copy()}
+    return PolychronizationModel("polychronization", net, records, duration, projections, initial)

@@ -1,10 +1,9 @@
-"""Canonical models and the command line."""
+"""Canonical models, their default figures (the command line: test_cli.py)."""
 
 import numpy as np
 import pytest
 
 import spiker as sp
-from spiker.cli import main
 
 
 def test_izhikevich2003_is_net_m():
@@ -39,28 +38,6 @@ def test_izhikevich2003_rates_over_five_seeds():
     assert np.mean(inh) == pytest.approx(7.1, abs=0.5)
 
 
-def test_cli_runs_the_main_job_and_writes_the_raster(tmp_path, capsys):
-    out = tmp_path / "raster.png"
-    assert (
-        main(["run", "izhikevich2003", "--duration", "300", "--seed", "2", "--out", str(out)]) == 0
-    )
-    text = capsys.readouterr().out
-    assert "1000 neurons, 1000000 synapses" in text and "simulated 300 ms" in text
-    assert out.stat().st_size > 20_000
-    m = sp.models.izhikevich2003(seed=2).run(300.0, progress=False)
-    assert f"{m.records['exc'].count:>9} spikes" in text  # the summary reports this very run
-    assert main(["run", "--list"]) == 0
-    assert "izhikevich2003" in capsys.readouterr().out
-
-
-def test_cli_rejects_unknown_model_and_bad_duration(capsys):
-    assert main(["run", "nosuchmodel"]) == 2
-    assert "unknown model 'nosuchmodel'" in capsys.readouterr().err
-    with pytest.raises(SystemExit):
-        main(["run", "izhikevich2003", "--duration", "-5"])
-    assert "--duration must be > 0 ms; got -5.0" in capsys.readouterr().err
-
-
 def test_raster_is_one_artist_with_two_colours():
     m = sp.models.izhikevich2003(seed=1).run(200.0, progress=False)
     ax = sp.plot.raster([m.records["exc"], m.records["inh"]])
@@ -69,3 +46,52 @@ def test_raster_is_one_artist_with_two_colours():
     assert coll.get_offsets().shape[0] == m.records["exc"].count + m.records["inh"].count
     ax.figure.canvas.draw()
     assert len({tuple(c) for c in coll.get_facecolors()}) == 2
+
+
+# ---- default figures (what spiker run MODEL writes) ---------------------------------------------
+def test_izhikevich2004_figure_is_the_feature_trace_and_its_current():
+    m = sp.models.izhikevich2004("tonic_bursting").run(progress=False)
+    fig = m.figure()
+    top, bottom = fig.axes
+    assert top.get_title() == "(C) tonic bursting: Izhikevich (2004), figure 1"
+    (v,) = top.collections[0].get_segments()
+    # every spike drawn up to v_peak = 30 mV, as in the paper; nothing above it
+    assert np.sum(v[:, 1] == 30.0) == m.records["spikes"].count == 28 and v[:, 1].max() == 30.0
+    (current,) = bottom.collections[0].get_segments()
+    assert current[:, 1].max() == 15.0 and bottom.get_ylabel() == "input I"
+
+
+def test_stdp_competition_figure_shows_weights_at_start_and_end_traces_and_rate():
+    m = sp.models.stdp_competition(seed=1).run(3000.0, progress=False)
+    hist, traces, rate = m.figure().axes
+    labels = [t.get_text() for t in hist.get_legend().get_texts()]
+    assert labels == ["start", "after 3 s"]
+    start = hist.patches[0]  # outlines (stairs), one per distribution, never filled
+    assert not start.get_fill() and len(hist.patches) == 2
+    assert [t.get_text() for t in traces.get_legend().get_texts()] == ["synapse 0", "synapse 1"]
+    assert rate.get_ylabel() == "rate (Hz)"
+    (steps,) = rate.patches
+    heights = steps.get_data().values  # Hz in 150 ms bins (3 s / 20)
+    assert heights.sum() * 0.15 == pytest.approx(m.records["output"].count)
+
+
+def test_polychronization_figure_is_the_last_second_and_the_weights():
+    m = sp.models.polychronization(seed=1).run(3000.0, progress=False)
+    raster, weights = m.figure().axes
+    assert raster.get_xlim() == (2.0, 3.0) and raster.get_xlabel() == "time (s)"
+    drawn = raster.collections[0].get_offsets()
+    last = sum(np.sum(r.t >= 2000.0) for r in m.spike_records().values())
+    assert drawn.shape[0] == last > 0
+    assert not raster.xaxis.get_major_formatter().get_useOffset()
+    names = {t.get_text() for t in raster.texts}
+    assert names == {"exc", "inh"}
+    assert [t.get_text() for t in weights.get_legend().get_texts()] == ["start", "after 3 s"]
+
+
+def test_default_figure_is_the_raster_of_every_spike_record():
+    m = sp.models.izhikevich2003(seed=1).run(100.0, progress=False)
+    (ax,) = m.figure().axes
+    assert ax.get_title() == "izhikevich2003: 100 ms, seed 1"
+    assert (
+        ax.collections[0].get_offsets().shape[0] == m.records["exc"].count + m.records["inh"].count
+    )

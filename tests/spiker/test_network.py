@@ -149,7 +149,7 @@ def test_projection_exposes_arrays_and_weights_are_writable_between_runs():
 # --------------------------------------------------------------------------------- monitors
 def test_record_state_every_k_steps_and_rate_matches_spike_counts():
     net, pop = noisy_net()
-    tr = net.record_state(pop, "v", neurons=[3, 1], every=4)
+    tr = net.record_state(pop, "v", neurons=[3, 1], every_ms=2.0)
     rate = net.record_rate(pop)
     rec = net.record_spikes(pop)
     net.run(101.0, progress=False)

@@ -27,7 +27,7 @@ def simulate(method, dt, I, T, v0=-65.0, u0=None):
     net = sp.Network(dt=dt, seed=0)
     pop = net.add_neurons(1, sp.Izhikevich.preset("RS", method=method), v0=v0, u0=u0)
     net.add_current(pop, I)
-    v = net.record_state(pop, "v", every=max(1, round(1.0 / dt)))  # sampled each ms
+    v = net.record_state(pop, "v", every_ms=1.0)  # sampled each ms
     rec = net.record_spikes(pop)
     net.run(T, progress=False)
     return v.values[0], rec.count
