@@ -101,6 +101,17 @@ def choice(name: str, value, allowed) -> str:
     return value
 
 
+def duration_steps(name: str, value_ms, dt: float) -> int:
+    """A duration (ms, finite, >= 0) in whole steps of ``dt``, as Brian2's clocks do
+    (``Clock._calc_timestep``): the nearest whole number of steps when the duration is within
+    1e-4 steps of it, else rounded **up** (10.05 ms at dt = 0.1 ms is 101 steps)."""
+    value = finite_float(name, value_ms, nonnegative=True)
+    nearest = round(value / dt)
+    if abs(nearest * dt - value) <= 1e-4 * dt:
+        return nearest
+    return math.ceil(value / dt)
+
+
 def delay_steps(name: str, delay_ms: np.ndarray, dt: float) -> np.ndarray:
     """Delays (ms, >= 0) on the grid of ``dt`` as Brian2's compiled spike queue puts them (its
     cython and cpp_standalone targets): ``int(delay / dt + 0.5)`` computed in seconds, so that

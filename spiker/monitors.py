@@ -120,6 +120,8 @@ class StateRecord:
     values : float64 array (len(neurons), n_samples)
     """
 
+    record_final = False  # also sample at the end of each run (see Network.record_state)
+
     def __init__(self, group, var: str, neurons: np.ndarray, every: int, dt: float):
         self.group = group
         self.var = var
@@ -130,6 +132,12 @@ class StateRecord:
         self._values: list[np.ndarray] = []  # each (rows, width)
 
     def _append(self, steps: np.ndarray, rows: np.ndarray) -> None:
+        """Add samples; a sample at the step of the last one (the end-of-run sample of
+        ``record_final``) replaces it."""
+        if steps.shape[0] and len(self._steps) and self.steps.shape[0]:
+            if self._steps[-1][-1] == steps[0]:
+                self._steps[-1] = self._steps[-1][:-1]
+                self._values[-1] = self._values[-1][:-1]
         self._steps.append(steps.copy())
         self._values.append(rows.copy())
 

@@ -374,19 +374,26 @@ class Network:
         var: str = "v",
         neurons=None,
         every_ms: float | None = None,
+        record_final: bool = False,
         **removed,
     ) -> StateRecord:
-        """Record ``var`` ("v", "u", "I" or "I_syn") of chosen neurons every ``every_ms`` ms.
+        """Record ``var`` of chosen neurons every ``every_ms`` ms.
 
         Parameters
         ----------
         group : Population
-        var : {"v", "u", "I", "I_syn"}
+        var : str
+            A state variable of the group's family (``group.state``: "v", "u" for Izhikevich,
+            "v" for LIF), or "I" (the input current of the step) or "I_syn" (the sum of the
+            exponential synaptic currents).
         neurons : sequence of int, optional
             Local indices; default all neurons of ``group``.
         every_ms : float, optional
             Sampling interval in ms, a positive multiple of dt (as in :meth:`record_weights`);
             default every step.
+        record_final : bool
+            Also sample the state at the end of each run (time ``net.t``; not for "I", which is
+            defined per step); a later run that samples the same step replaces it.
 
         Returns a :class:`spiker.monitors.StateRecord`; ``.values`` has shape
         (len(neurons), n_samples).
@@ -410,17 +417,36 @@ class Network:
             if every_ms is None
             else check.whole_steps("every_ms", every_ms, self.dt, interval=True)
         )
+        if not isinstance(record_final, bool):
+            raise TypeError(f"record_final must be True or False; got {record_final!r}")
+        if record_final and var == "I":
+            raise ValueError(
+                "record_final is not available for 'I': the input current is defined per step"
+            )
         rec = StateRecord(group, var, self._neurons("neurons", group, neurons), every, self.dt)
+        rec.record_final = record_final
         self._state_records.append(rec)
         return rec
 
-    def record_weights(self, projection: Projection, synapses=None, every_ms: float = 1.0):
+    def record_weights(
+        self,
+        projection: Projection,
+        synapses=None,
+        every_ms: float = 1.0,
+        record_final: bool = True,
+    ):
         """Sample the weights of a plastic projection's ``synapses`` (indices into its arrays;
         default all) every ``every_ms`` ms, at the start of the step (before its plasticity).
+
+        With ``record_final`` (default) the weights at the end of each run are sampled too
+        (time ``net.t``), so the last column is the final state; a later run that samples the
+        same step replaces that column.
 
         Returns a :class:`spiker.monitors.WeightRecord`; ``.values`` has shape
         (len(synapses), n_samples).
         """
+        if not isinstance(record_final, bool):
+            raise TypeError(f"record_final must be True or False; got {record_final!r}")
         if not isinstance(projection, Projection) or projection not in self.projections:
             raise ValueError(f"projection must be a projection of this network; got {projection!r}")
         if projection.plasticity is None:
@@ -431,6 +457,7 @@ class Network:
         idx = (np.arange(projection.n, dtype=np.int64) if synapses is None
                else check.index_array("synapses", synapses, projection.n))  # fmt: skip
         rec = WeightRecord(projection, idx, every, self.dt)
+        rec.record_final = record_final
         self._state_records.append(rec)
         return rec
 
@@ -478,7 +505,9 @@ class Network:
         Parameters
         ----------
         duration : float
-            ms, >= 0; rounded to whole steps of dt.
+            ms, >= 0; rounded up to whole steps of dt as Brian2 does (a duration within 1e-4
+            steps of a whole number of steps is that number: 10.05 ms at dt = 0.1 is 101 steps,
+            10.0 is 100).
         progress : bool or None
             Progress bar with ETA (tqdm). ``None`` (default) shows it only if the run lasts
             more than 2 s; ``False`` never.
@@ -487,8 +516,7 @@ class Network:
         step is kept, the network can be run further, and KeyboardInterrupt is raised.
         A NaN in v raises FloatingPointError naming the neuron and time.
         """
-        duration = check.finite_float("duration", duration, nonnegative=True)
-        n_total = check.whole_steps("duration", duration, self.dt)
+        n_total = check.duration_steps("duration", duration, self.dt)
         if progress is not None and not isinstance(progress, bool):
             raise TypeError(f"progress must be True, False or None; got {progress!r}")
         if n_total == 0:

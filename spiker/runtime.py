@@ -27,6 +27,7 @@ from spiker.kernels.layout import (
     Scratch,
     Synaptic,
 )
+from spiker.kernels.plasticity import S_W
 
 _VAR_BUDGET = 2_000_000  # float64 entries of the per-chunk time-varying current (16 MB)
 
@@ -133,8 +134,9 @@ class RunBuffers:
         self.spk_step = np.resize(self.spk_step, cap)
         self.spk_idx = np.resize(self.spk_idx, cap)
 
-    def finish(self) -> None:
-        """Hand what was recorded in steps n0 .. net.step - 1 to the records."""
+    def finish(self, plastic: np.ndarray) -> None:
+        """Hand what was recorded in steps n0 .. net.step - 1 to the records, and the end-of-run
+        samples of records with ``record_final`` (``plastic``: the kernel's plastic state)."""
         net, n0 = self.net, self.n0
         count = int(self.spk_count[0])
         steps, idx = self.spk_step[:count], self.spk_idx[:count]
@@ -150,9 +152,22 @@ class RunBuffers:
                 self.first[m] + r.every * np.arange(rows, dtype=np.int64),
                 self.mon_out[base : base + rows * width].reshape(rows, width),
             )
+            if r.record_final and net.step > n0:
+                idx = self.mon_idx[self.mon_ptr[m] : self.mon_ptr[m + 1]]
+                r._append(np.array([net.step], np.int64), self._final(r, idx, plastic)[None])
         n_done = net.step - n0
         for q, r in enumerate(net._rate_records):
             r._append(n0 + np.arange(n_done, dtype=np.int64), self.rate_out[q, :n_done])
+
+
+    def _final(self, rec, idx: np.ndarray, plastic: np.ndarray) -> np.ndarray:
+        """The current value of a state record's variable for units (or plastic rows) idx."""
+        net = self.net
+        if rec.var == "w":
+            return plastic[idx, S_W].copy()
+        if rec.var == "I_syn":
+            return net._I_syn[:, idx].sum(axis=0) if net._I_syn.shape[0] else np.zeros(idx.size)
+        return net._x[rec.group.state.index(rec.var), idx].copy()
 
 
 def _record_code(rec) -> int:
@@ -265,7 +280,7 @@ def simulate(net, comp: Compiled, n_total: int, progress: bool | None) -> None:
     finally:
         if bar is not None:
             bar.close()
-        runtime.finish()
+        runtime.finish(plastic)
         scatter_plastic(comp, plastic)
     if runtime.info[0] == STATUS_DIVERGED:
         i, n = int(runtime.info[1]), int(runtime.info[2])

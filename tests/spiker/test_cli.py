@@ -90,7 +90,6 @@ def test_top_level_mistake_names_the_command(tmp_path):
     assert "argument COMMAND: invalid choice: 'simulate'" in error_line(proc)
 
 
-@pytest.mark.xfail(reason="needs Network.run rounding (lead): 10.5 ms at dt = 1 ms runs 11 ms")
 def test_duration_between_steps_is_rounded_up(tmp_path):
     proc = spiker("run", "izhikevich2003", "--duration", "10.5", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr

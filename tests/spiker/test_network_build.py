@@ -111,3 +111,51 @@ def test_record_state_old_every_in_steps_says_it_was_replaced():
         net.record_state(a, "v", every=4)
     with pytest.raises(TypeError, match="unexpected keyword argument 'evry_ms'"):
         net.record_state(a, "v", evry_ms=4)
+
+
+# ------------------------------------------------ durations and end-of-run samples (points 4, 6)
+@pytest.mark.parametrize(
+    ("dt", "duration", "steps"),
+    [(0.1, 10.05, 101), (0.1, 10.0, 100), (1.0, 10.5, 11), (0.1, 0.1 * 3, 3),
+     (0.1, 10.000001, 100), (0.25, 0.3, 2)],
+)  # fmt: skip
+def test_run_rounds_durations_up_to_whole_steps_as_brian2(dt, duration, steps):
+    # Brian2's Clock._calc_timestep: the nearest step count when within 1e-4 steps, else ceil
+    net = sp.Network(dt=dt, seed=1)
+    net.add_neurons(2, sp.Izhikevich.preset("RS"), name="rs")
+    net.run(duration, progress=False)
+    assert net.step == steps
+    net.run(duration, progress=False)
+    assert net.step == 2 * steps
+
+
+def test_weight_record_ends_with_the_final_weights_and_the_next_run_continues_it():
+    net = sp.Network(dt=0.5, seed=3)
+    src = net.add_poisson(50, 40.0, name="src")
+    out = net.add_neurons(1, sp.Izhikevich.preset("RS"), name="out")
+    proj = net.connect(src, out, weight=sp.Uniform(0.0, 1.0), delay=1.0,
+                       plasticity=sp.STDP(w_min=0.0, w_max=1.0))  # fmt: skip
+    net.add_current(out, 5.0)
+    rec = net.record_weights(proj, synapses=[0, 1, 2], every_ms=50.0)
+    net.run(2000.0, progress=False)
+    assert rec.t[0] == 0.0 and rec.t[-2] == 1950.0 and rec.t[-1] == 2000.0
+    np.testing.assert_array_equal(rec.values[:, -1], proj.weight[:3])
+    net.run(100.0, progress=False)  # the sample at 2000 ms is taken again, not duplicated
+    np.testing.assert_array_equal(rec.t[-3:], [2000.0, 2050.0, 2100.0])
+    assert np.all(np.diff(rec.t) > 0)
+    np.testing.assert_array_equal(rec.values[:, -1], proj.weight[:3])
+    off = net.record_weights(proj, synapses=[0], every_ms=50.0, record_final=False)
+    net.run(120.0, progress=False)
+    assert off.t[-1] == 2200.0  # 2220 ms is not on the 50 ms grid, and not recorded
+
+
+def test_state_record_final_sample_is_the_state_after_the_last_step():
+    net = sp.Network(dt=0.1, seed=1)
+    pop = net.add_neurons(2, sp.Izhikevich.preset("RS"), name="rs")
+    net.add_current(pop, 10.0)
+    rec = net.record_state(pop, "u", every_ms=1.0, record_final=True)
+    net.run(10.05, progress=False)
+    assert rec.t[-1] == pytest.approx(10.1) and rec.t[-2] == pytest.approx(10.0)
+    np.testing.assert_array_equal(rec.values[:, -1], pop.u)
+    with pytest.raises(ValueError, match="record_final is not available for 'I'"):
+        net.record_state(pop, "I", record_final=True)

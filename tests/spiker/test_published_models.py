@@ -79,5 +79,6 @@ def test_stdp_competition_histogram_turns_u_shaped():
     rate = m.records["output"].rate()
     assert 5.0 < rate < 40.0
     traces = m.records["weights"]
-    assert traces.values.shape == (2, 1000)
-    np.testing.assert_allclose(traces.values[:, 0], m.records["weights"].values[:, 0])
+    assert traces.values.shape == (2, 1001)  # every 100 ms from 0, and the final state
+    np.testing.assert_array_equal(traces.values[:, -1], w[:2])
+    assert traces.t[-1] == 100_000.0
