@@ -82,6 +82,8 @@ class Compiled:
     prule: np.ndarray
     taus: np.ndarray
     decay: np.ndarray
+    pin_col: np.ndarray
+    pin_buf: np.ndarray
 
 
 def _static_part(projs, columns, N) -> StaticPart:
@@ -105,10 +107,25 @@ def _static_part(projs, columns, N) -> StaticPart:
     return StaticPart([p for p, _ in projs], arrays, order, [m for _, m in projs])
 
 
+def exponential_channels(net) -> list[float]:
+    """tau_syn (ms) of the network's exponential synaptic-current channels, sorted: one channel
+    per distinct time constant of its "exponential" projections and Poisson inputs."""
+    taus = {p.tau_syn for p in net.projections if p.kind == "exponential"}
+    taus |= {b.spec.tau_syn for b in net._poisson_inputs if b.spec.synapse == "exponential"}
+    return sorted(taus)
+
+
+def buffer_of(kind: str, tau_syn: float, channels: list[float]) -> int:
+    """The ring buffer of a synapse kind (kernels/layout.py BUF_*)."""
+    if kind == "exponential":
+        return BUF_EXP0 + channels.index(tau_syn)
+    return _BUF_FOR_KIND[kind]
+
+
 def compile_network(net) -> Compiled:
     """The kernel's arrays; also resizes the network's ring buffer and spike history."""
     N = net.n
-    taus = sorted({p.tau_syn for p in net.projections if p.kind == "exponential"})
+    taus = exponential_channels(net)
 
     def columns(projs):
         pre, post, delay, buf = [], [], [], []
@@ -116,10 +133,7 @@ def compile_network(net) -> Compiled:
             pre.append(p.i[m].astype(np.int64) + p.pre.start)
             post.append(p.j[m].astype(np.int64) + p.post.start)
             delay.append(p.delay_steps[m])
-            if p.kind == "exponential":
-                b = BUF_EXP0 + taus.index(p.tau_syn)
-            else:
-                b = _BUF_FOR_KIND[p.kind]
+            b = buffer_of(p.kind, p.tau_syn, taus)
             buf.append(np.full(int(np.count_nonzero(m)), b, np.int32))
         return (
             _cat(pre, np.int64),
@@ -186,6 +200,14 @@ def compile_network(net) -> Compiled:
         prule=prule[sorder],
         taus=np.array(taus, dtype=np.float64),
         decay=np.array([math.exp(-net.dt / tau) for tau in taus]),
+        pin_col=_cat([b.cols for b in net._poisson_inputs], np.int64),
+        pin_buf=_cat(
+            [
+                np.full(b.cols.shape[0], buffer_of(b.spec.synapse, b.spec.tau_syn, taus))
+                for b in net._poisson_inputs
+            ],
+            np.int64,
+        ),  # fmt: skip
     )
 
 

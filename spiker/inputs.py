@@ -99,6 +99,50 @@ class RandomPulse:
         check.positive_int("k", self.k)
 
 
+@dataclass(frozen=True, eq=False)
+class PoissonInput:
+    """``n`` independent Poisson inputs at ``rate_hz`` each onto every target neuron, each with
+    weight ``weight``, as Brian2's ``PoissonInput``: in every step a target receives
+    ``weight * k`` with ``k ~ Binomial(n, rate_hz*dt)``, as synapses of the chosen kind with
+    zero delay would deliver it (a ``"jump"`` to v by default). Brunel (2000) drives each neuron
+    this way with C_ext = 1000 external inputs. Draws come from a generator spawned from the
+    network's seed. Give it to :meth:`spiker.Network.add_poisson_input`.
+    """
+
+    n: int
+    rate_hz: float
+    weight: float
+    synapse: str = "jump"
+    tau_syn: float = 5.0
+
+    def __post_init__(self) -> None:
+        check.positive_int("n", self.n)
+        check.finite_float("rate_hz", self.rate_hz, nonnegative=True)
+        check.finite_float("weight", self.weight)
+        check.choice("synapse", self.synapse, ("jump", "pulse", "exponential"))
+        check.finite_float("tau_syn", self.tau_syn, positive=True)
+
+
+class BoundPoissonInput:
+    """A :class:`PoissonInput` bound to target global indices ``cols``."""
+
+    def __init__(self, spec: PoissonInput, cols: np.ndarray, dt: float, rng):
+        p = spec.rate_hz * dt / 1000.0
+        if p > 1.0:
+            raise ValueError(
+                f"rate_hz must be <= {1000.0 / dt} Hz at dt = {dt} ms (at most one spike per "
+                f"input and step); got {spec.rate_hz}"
+            )
+        self.spec = spec
+        self.cols = cols
+        self.p = p
+        self.rng = rng
+
+    def fill(self, out: np.ndarray, lo: int) -> None:
+        """The amounts of steps ``lo .. lo + len(out) - 1`` into ``out`` (k, len(cols))."""
+        out[:] = self.rng.binomial(self.spec.n, self.p, out.shape) * self.spec.weight
+
+
 class BoundCurrent:
     """A time-varying current bound to target global indices ``cols``; holds its running state."""
 

@@ -11,7 +11,15 @@ from spiker.compile import Compiled, compile_network
 from spiker.connect import Rule, all_to_all, pairs
 from spiker.distributions import draw
 from spiker.groups import Group, PoissonSource, Population, SpikeSource
-from spiker.inputs import BoundCurrent, Noise, RandomPulse, Step, TimedArray
+from spiker.inputs import (
+    BoundCurrent,
+    BoundPoissonInput,
+    Noise,
+    PoissonInput,
+    RandomPulse,
+    Step,
+    TimedArray,
+)
 from spiker.kernels.layout import FAMILY_SOURCE
 from spiker.monitors import INPUT_VARIABLES, RateRecord, SpikeRecord, StateRecord, WeightRecord
 from spiker.neurons import FAMILIES, NeuronModel
@@ -48,6 +56,7 @@ class Network:
         self.groups: list[Group] = []
         self.projections: list[Projection] = []
         self._currents: list[BoundCurrent] = []
+        self._poisson_inputs: list[BoundPoissonInput] = []
         self._spike_records: list[SpikeRecord] = []
         self._state_records: list[StateRecord] = []
         self._rate_records: list[RateRecord] = []
@@ -359,6 +368,34 @@ class Network:
         values = check.float_array("current", current, cols.shape[0])
         self._I_const[cols] += values
         return values
+
+    def add_poisson_input(
+        self,
+        target: Population,
+        n: int,
+        rate_hz: float,
+        weight: float,
+        synapse: str = "jump",
+        tau_syn: float = 5.0,
+        neurons=None,
+    ) -> BoundPoissonInput:
+        """Drive every neuron of ``target`` (or its local indices ``neurons``) with ``n``
+        independent Poisson inputs at ``rate_hz``, each of weight ``weight``, delivered as
+        synapses of kind ``synapse`` with zero delay (see :class:`spiker.inputs.PoissonInput`;
+        Brian2's ``PoissonInput``). Cheaper than ``n`` Poisson units per neuron: one binomial
+        draw per neuron and step."""
+        target = self._own("target", target)
+        if not isinstance(target, Population):
+            raise TypeError(f"target must be a neuron population; {target.name!r} is a source")
+        spec = PoissonInput(n, rate_hz, weight, synapse, tau_syn)
+        cols = np.arange(target.start, target.stop)
+        if neurons is not None:
+            cols = cols[check.index_array("neurons", neurons, target.n)]
+        bound = BoundPoissonInput(spec, cols, self.dt, self._spawn_rng())
+        bound.target = target
+        self._poisson_inputs.append(bound)
+        self._compiled = None
+        return bound
 
     def record_spikes(self, group: Group, neurons=None) -> SpikeRecord:
         """Record the spikes of ``group`` (or of its local indices ``neurons``)."""

@@ -84,9 +84,12 @@ class RunBuffers:
         self.sources = [g for g in net.groups if isinstance(g, SpikeSource | PoissonSource)]
         # time-varying currents of a chunk, (chunk, N); its size bounds the chunk
         self.max_chunk = net._max_chunk
-        if net._currents:
-            self.max_chunk = min(self.max_chunk, max(1, _VAR_BUDGET // max(N, 1)))
+        M = comp.pin_col.shape[0]
+        width = (N if net._currents else 0) + M
+        if width:
+            self.max_chunk = min(self.max_chunk, max(1, _VAR_BUDGET // width))
         self.I_var = np.zeros((self.max_chunk if net._currents else 0, N))
+        self.P_var = np.zeros((self.max_chunk if M else 0, M))
 
     def records(self, col0: int) -> Records:
         return Records(
@@ -105,6 +108,12 @@ class RunBuffers:
             I_var[:] = 0.0
             for cur in net._currents:
                 cur.fill(I_var, n_start)
+        P_var = self.P_var[:k]
+        lo = 0
+        for bound in net._poisson_inputs:
+            hi = lo + bound.cols.shape[0]
+            bound.fill(P_var[:, lo:hi], n_start)
+            lo = hi
         ev = [s.events(n_start, n_start + k) for s in self.sources]
         ext_step = np.concatenate([e[0] for e in ev] or [np.zeros(0, np.int64)]).astype(np.int64)
         ext_idx = np.concatenate([e[1] for e in ev] or [np.zeros(0, np.int64)]).astype(np.int64)
@@ -116,7 +125,8 @@ class RunBuffers:
         scratch = Scratch(self.fired, self.spiked, self.info)
         done = 0
         while done < k:
-            inputs = Inputs(net._I_const, I_var, done, ext_step, ext_idx)
+            inputs = Inputs(net._I_const, I_var, done, ext_step, ext_idx, P_var,
+                            self.comp.pin_col, self.comp.pin_buf)  # fmt: skip
             n = run_steps(
                 n_start + done, k - done, net.dt, neurons, inputs, groups["static"],
                 groups["static0"], syn, plastic, self.records(net.step - self.n0), scratch,
@@ -158,7 +168,6 @@ class RunBuffers:
         n_done = net.step - n0
         for q, r in enumerate(net._rate_records):
             r._append(n0 + np.arange(n_done, dtype=np.int64), self.rate_out[q, :n_done])
-
 
     def _final(self, rec, idx: np.ndarray, plastic: np.ndarray) -> np.ndarray:
         """The current value of a state record's variable for units (or plastic rows) idx."""

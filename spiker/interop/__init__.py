@@ -26,6 +26,7 @@ __all__ = [
     "external_current",
     "n_steps_of",
     "neuron_populations",
+    "poisson_input_amounts",
     "source_spikes",
 ]
 
@@ -95,6 +96,21 @@ def source_spikes(net, n_steps: int) -> dict[str, tuple[np.ndarray, np.ndarray]]
                 steps.append(s)
                 idx.append(i - g.start)
             out[g.name] = (np.concatenate(steps), np.concatenate(idx).astype(np.int64))
+    return out
+
+
+def poisson_input_amounts(net, n_steps: int) -> list[tuple[object, np.ndarray]]:
+    """The amounts every Poisson input (:meth:`spiker.Network.add_poisson_input`) delivers in
+    steps ``0 .. n_steps - 1``: ``[(bound input, array (n_steps, n_targets)), ...]``, drawn
+    from copies of their generators (the draws the network will make when it runs)."""
+    _require_fresh(net)
+    out = []
+    for bound in net._poisson_inputs:
+        clone = copy.copy(bound)
+        clone.rng = copy.deepcopy(bound.rng)
+        amounts = np.zeros((n_steps, bound.cols.shape[0]))
+        clone.fill(amounts, 0)
+        out.append((bound, amounts))
     return out
 
 

@@ -53,6 +53,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from spiker.compile import exponential_channels
 from spiker.groups import PoissonSource, Population, SpikeSource
 from spiker.interop import (
     Comparison,
@@ -60,6 +61,7 @@ from spiker.interop import (
     external_current,
     n_steps_of,
     neuron_populations,
+    poisson_input_amounts,
     source_spikes,
 )
 from spiker.neurons import LIF, Izhikevich, Izhikevich2007
@@ -207,7 +209,7 @@ def _lif(pop: Population, dt: float) -> Brian2Neuron:
                             refractory="ref_ms*ms", namespace={"dt_ms": dt})  # fmt: skip
     # v_inf = v_rest + R*I_x; v = v_inf + (v - v_inf)*E + sum_k (R*I_syn_k)*K_k
     code = ["q = R*I_x", "q = v_rest + q", "r = v - q", "r = r*E", "q = q + r"]
-    taus = sorted({p.tau_syn for p in net.projections if p.kind == "exponential"})
+    taus = exponential_channels(net)
     into = {taus.index(p.tau_syn) for p in net.projections
             if p.kind == "exponential" and p.post is pop}  # fmt: skip
     for k in sorted(into):  # channels that reach this population (others stay zero)
@@ -293,13 +295,21 @@ def to_brian2(net, duration: float, target: str = "numpy", directory: str | None
     clock = b2.Clock(dt=dt * b2.ms)
     I_ext = external_current(net, n_steps)
     trains = source_spikes(net, n_steps)
-    taus = sorted({p.tau_syn for p in net.projections if p.kind == "exponential"})
+    taus = exponential_channels(net)
     objects, groups, monitors, syn = [], {}, {}, {}
 
     into = {g.name: set() for g in net.groups}  # synapse kinds/channels arriving at each group
     for p in net.projections:
         if isinstance(p.post, Population):
             into[p.post.name].add(p.kind if p.kind != "exponential" else taus.index(p.tau_syn))
+    # Poisson inputs: per population and kind (or channel), the amounts of every step
+    poisson = {g.name: {} for g in net.groups}
+    for bound, amounts in poisson_input_amounts(net, n_steps):
+        g, spec = bound.target, bound.spec
+        key = taus.index(spec.tau_syn) if spec.synapse == "exponential" else spec.synapse
+        into[g.name].add(key)
+        table = poisson[g.name].setdefault(key, np.zeros((n_steps, g.n)))
+        table[:, bound.cols - g.start] += amounts
 
     for g in net.groups:
         if isinstance(g, SpikeSource | PoissonSource):
@@ -354,6 +364,16 @@ def to_brian2(net, duration: float, target: str = "numpy", directory: str | None
         # run_regularly objects are contained in the group: adding it adds them. Order in the
         # groups slot: the current (-1), Brian2's state updater (0), the code (1), decay (2)
         objects.append(ng)
+        pin = poisson[g.name]
+        for key, table in pin.items():  # Poisson inputs join the input due at their step
+            name = f"P_{key}" if isinstance(key, str) else f"P_exp{key}"
+            namespace[name] = b2.TimedArray(table, dt=dt * b2.ms)
+        if "pulse" in pin:
+            ng.run_regularly("I_pulse = I_pulse + P_pulse(t, i)", when="groups", order=-2)
+        adds = ["J_in = J_in + P_jump(t, i)"] if "jump" in pin else []
+        adds += [f"X_in{k} = X_in{k} + P_exp{k}(t, i)" for k in pin if isinstance(k, int)]
+        if adds:
+            ng.run_regularly("\n".join(adds), when="synapses", order=50)
         ng.run_regularly("\n".join(current), when="groups", order=-1)
         if m.code is not None:
             ng.run_regularly(m.code, when="groups", order=1)

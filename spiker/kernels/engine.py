@@ -70,6 +70,8 @@ def run_steps(n_start, n_steps, dt, neurons, inputs, static, static0, syn, plast
             stdp_arrivals(n, dt, plastic, syn.ring, np.int64(1), n)
         # 2.-6. input, integration, threshold, (arrivals, reset): one pass per unit
         row = n - n_start + inputs.var_row0
+        if inputs.pin_col.shape[0] > 0:
+            _poisson_inputs(n, row, inputs, syn.ring)
         n_fired = _update_units(n, row, dt, neurons, inputs, syn, scratch, first_pass)
         if n_fired < 0:
             return k
@@ -221,6 +223,15 @@ def _update_units(n, row, dt, neurons, inputs, syn, scratch, mode):
             if adv == ADV_SPIKE:
                 families.reset(fam, x, p, i, n)
     return n_fired
+
+
+@phase
+def _poisson_inputs(n, row, inputs, ring):
+    """The Poisson inputs' amounts of step n join the input due now (zero delay)."""
+    P_var, pin_col, pin_buf = inputs.P_var, inputs.pin_col, inputs.pin_buf
+    slot = n % ring.shape[1]
+    for q in range(pin_col.shape[0]):
+        ring[pin_buf[q], slot, pin_col[q]] += P_var[row, q]
 
 
 @phase

@@ -51,8 +51,10 @@ Neurons = namedtuple("Neurons", "family method x p I")
 #: External input of a chunk of steps. ``I_const`` (N,); ``I_var`` (rows, N) the time-varying
 #: current of steps ``n_start - var_row0 ...`` (row ``n - n_start + var_row0``; zero rows when
 #: there is none); ``var_row0`` (int); ``ext_step``, ``ext_idx`` (int64) the spikes of spike
-#: sources in the chunk, sorted by step.
-Inputs = namedtuple("Inputs", "I_const I_var var_row0 ext_step ext_idx")
+#: sources in the chunk, sorted by step; ``P_var`` (rows, M) the Poisson inputs' amounts due at
+#: each step (same rows as I_var) for the M targets ``pin_col`` through ring buffers
+#: ``pin_buf``.
+Inputs = namedtuple("Inputs", "I_const I_var var_row0 ext_step ext_idx P_var pin_col pin_buf")
 
 #: Static synapses, a CSR by presynaptic unit whose rows are cut into segments of equal
 #: (buffer, delay): segments ``seg_ptr[i] .. seg_ptr[i+1]-1`` of unit i cover synapses

@@ -15,6 +15,7 @@ from collections import defaultdict
 import numpy as np
 
 import spiker as sp
+from spiker.compile import exponential_channels
 from spiker.groups import PoissonSource, Population, SpikeSource
 from spiker.kernels import izhikevich as kizh
 from spiker.kernels import izhikevich2007 as ki07
@@ -139,8 +140,7 @@ class LIFTwin:
             E = p[klif.P_E]
             v_inf = v_rest + R * I_ext
             vn = v_inf + (v - v_inf) * E
-            for k, tau in enumerate(sorted({q.tau_syn for q in pop.net.projections
-                                            if q.kind == "exponential"})):  # fmt: skip
+            for k, tau in enumerate(exponential_channels(pop.net)):
                 decay = math.exp(-dt / tau)
                 K = np.where(tau == tau_m, (dt / tau_m) * E, (tau / (tau - tau_m)) * (decay - E))
                 vn = vn + (R * I_syn[k]) * K
@@ -232,7 +232,7 @@ def simulate(net, n_steps: int, record_v: list[int] | None = None):
     dt = net.dt
     N = net.n
     x = net._x.copy()
-    taus = sorted({p.tau_syn for p in net.projections if p.kind == "exponential"})
+    taus = exponential_channels(net)
     I_syn = {tau: np.zeros(N) for tau in taus}
     pending = defaultdict(lambda: defaultdict(lambda: np.zeros(N)))  # step -> key -> (N,)
     sources = [g for g in net.groups if isinstance(g, SpikeSource | PoissonSource)]
@@ -255,6 +255,12 @@ def simulate(net, n_steps: int, record_v: list[int] | None = None):
         for cur in net._currents:
             cur.fill(var, n)
         due = pending[n]
+        for bound in net._poisson_inputs:  # zero-delay input drawn for this step
+            amounts = np.zeros((1, bound.cols.shape[0]))
+            bound.fill(amounts, n)
+            spec = bound.spec
+            key = spec.tau_syn if spec.synapse == "exponential" else spec.synapse
+            np.add.at(due[key], bound.cols, amounts[0])
         I_ext = net._I_const + var[0]
         I_ext = I_ext + due["pulse"]
         I = I_ext.copy()

@@ -3,8 +3,8 @@
 Registry-driven: the cases are ``sp.neurons.FAMILIES`` x the twin's ``cases``
 (tests/spiker/naive.py), so a new family is covered as soon as it is registered with a twin. Each
 case builds the same small network: two populations of the family, a spike source and a Poisson
-source, every synapse kind (two exponential channels), zero and non-zero delays, constant, step
-and noise currents. Weights are dyadic (multiples of 1/16 of the family's typical jump, times a
+source, every synapse kind (two exponential channels), zero and non-zero delays, Poisson inputs
+(Brian2's PoissonInput), constant, step and noise currents. Weights are dyadic (multiples of 1/16 of the family's typical jump, times a
 power of two for currents), so that arrivals summed in another order give the same sum.
 
 References and tolerances:
@@ -53,6 +53,9 @@ def build(spec, case, seed: int = 7) -> sp.Network:
             net.connect(pre, post, sp.connect.fixed_probability(0.15),
                         weight=dyadic(-8, 40, scale), delay=delay, synapse=kind,
                         tau_syn=tau)  # fmt: skip
+    net.add_poisson_input(a, 20, 30.0, weight=unit * 4, synapse="jump")
+    net.add_poisson_input(b, 10, 40.0, weight=unit * 2 * twin.current, synapse="exponential",
+                          tau_syn=8.0, neurons=np.arange(0, 30, 2))  # fmt: skip
     current = twin.weight * twin.current
     net.add_current(a, current * 2.0)
     net.add_current(b, sp.inputs.Step(current * 3.0, start=50.0, stop=250.0))
