@@ -4,8 +4,9 @@ Registry-driven: the cases are ``sp.neurons.FAMILIES`` x the twin's ``cases``
 (tests/spiker/naive.py), so a new family is covered as soon as it is registered with a twin. Each
 case builds the same small network: two populations of the family, a spike source and a Poisson
 source, every synapse kind (two exponential channels), zero and non-zero delays, Poisson inputs
-(Brian2's PoissonInput), constant, step and noise currents. Weights are dyadic (multiples of 1/16 of the family's typical jump, times a
-power of two for currents), so that arrivals summed in another order give the same sum.
+(Brian2's PoissonInput), constant, step and noise currents. Weights are dyadic (multiples of 1/16
+of the family's typical jump, times a power of two for currents), so that arrivals summed in
+another order give the same sum.
 
 References and tolerances:
 - the twin (pure NumPy, the same operation order): spike steps and final state *equal*;
@@ -20,6 +21,7 @@ import numpy as np
 import pytest
 
 import spiker as sp
+from spiker.interop.brian2 import BRIAN2_FAMILIES, compare
 from spiker.neurons import FAMILIES
 from tests.spiker import naive
 
@@ -89,15 +91,13 @@ def test_family_kernel_equals_its_twin_bit_for_bit(spec, case):
     np.testing.assert_array_equal(fast._x, x)
 
 
-brian2 = pytest.importorskip("brian2")
-from spiker.interop.brian2 import BRIAN2_FAMILIES, compare  # noqa: E402
-
 B2_CASES = [(spec, case) for spec, case in CASES if spec in BRIAN2_FAMILIES]
 
 
 @pytest.mark.filterwarnings("ignore::DeprecationWarning")
 @pytest.mark.parametrize(("spec", "case"), B2_CASES, ids=[f"{s.__name__}-{c}" for s, c in B2_CASES])
 def test_family_equals_brian2(spec, case):
+    pytest.importorskip("brian2")
     report = compare(build(spec, case), 300.0)
     if naive.TWINS[spec].brian2_exact[case]:
         for pop in report.populations.values():
@@ -106,3 +106,42 @@ def test_family_equals_brian2(spec, case):
         for pop in report.populations.values():
             assert abs(pop.rate_difference) < 0.03, str(report)
     assert sum(p.ours for p in report.populations.values()) > 100
+
+
+def mixed(seed: int = 11) -> sp.Network:
+    """One population of every family at dt = 0.1 ms, all connected to all with every kind."""
+    net = sp.Network(dt=0.1, seed=seed)
+    rng = np.random.default_rng(seed)
+    pops = []
+    for spec_cls in FAMILIES:
+        twin = naive.TWINS[spec_cls]
+        case = next(c for c, dt in twin.cases.items() if dt == 0.1 and twin.brian2_exact[c])
+        spec, v0 = twin.example(20, rng, case)
+        pop = net.add_neurons(20, spec, name=spec_cls.__name__, v0=v0)
+        net.add_current(pop, twin.weight * twin.current * 3.0)
+        pops.append((pop, twin))
+    for pre, _ in pops:
+        for post, twin in pops:
+            for kind, delay in (("jump", sp.Uniform(0.0, 2.0)), ("exponential", 0.5)):
+                scale = twin.weight / 16 * (1.0 if kind == "jump" else twin.current)
+                net.connect(pre, post, sp.connect.fixed_probability(0.2), delay=delay,
+                            weight=lambda r, size, s=scale: r.integers(-8, 32, size) * s,
+                            synapse=kind, tau_syn=4.0)  # fmt: skip
+    return net
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")
+def test_families_share_one_network_and_connect_to_each_other():
+    fast, slow = mixed(), mixed()
+    records = all_spikes(fast)
+    fast.run(300.0, progress=False)
+    steps, idx, _, x = naive.simulate(slow, 3000)
+    got_steps, got_idx = joined(records)
+    assert all(r.count > 20 for r in records), [r.count for r in records]
+    np.testing.assert_array_equal(got_steps, steps)
+    np.testing.assert_array_equal(got_idx, idx)
+    np.testing.assert_array_equal(fast._x, x)
+    pytest.importorskip("brian2")
+    report = compare(mixed(), 300.0)
+    for pop in report.populations.values():
+        assert pop.identical, pop.describe_first_difference()
