@@ -8,6 +8,49 @@ import spiker as sp
 from spiker import _validate as check
 from spiker.models.base import Model, catalogue
 
+
+class BrunelModel(Model):
+    """Brunel (2000); its default figure is figure 8's panel: raster and population rate."""
+
+    window: tuple[float, float] = (0.0, 0.0)
+
+    def figure(self, axes=None):
+        """Raster of the 50 recorded excitatory neurons over the panel's window, above the
+        population rate of all neurons (0.1 ms bins, as Brian2's PopulationRateMonitor), as in
+        figure 8 of the paper and Brian2's example. ``axes``: two Axes to draw into."""
+        import numpy as np
+
+        from spiker import plot
+
+        lo = self.window[0] if self.net.t >= self.window[1] else 0.0
+        hi = self.net.t
+        if axes is None:
+            fig, axes = plot.figure(2, 1, figsize=(5, 6), sharex=True,
+                                    gridspec_kw={"height_ratios": [4, 1]})  # fmt: skip
+        else:
+            fig = axes[0].figure
+        top, bottom = axes
+        rec = self.records["exc"]
+        plot.raster(rec, ax=top, window=(lo, hi), time_unit="ms", size=4.0)
+        top.set_ylim(-0.5, rec.neurons.shape[0] - 0.5)
+        top.set_ylabel(f"excitatory neuron (first {rec.neurons.shape[0]})")
+        top.set_xlabel("")
+        top.set_title(f"panel {self.name.split(':')[1]}: g = {self.g:g}, "
+                      f"nu_ext/nu_thr = {self.ratio:g}")  # fmt: skip
+        e, i = self.records["rate_exc"], self.records["rate_inh"]
+        counts = e.counts + i.counts
+        hz = counts / ((e.group.n + i.group.n) * self.net.dt / 1000.0)
+        keep = (e.t >= lo) & (e.t < hi)
+        bottom.plot(e.t[keep], hz[keep], lw=0.6, color="k")
+        bottom.set_xlim(lo, hi)
+        bottom.set_ylim(0, max(1.0, float(np.max(hz[keep], initial=0.0))) * 1.05)
+        bottom.set_xlabel("time (ms)")
+        bottom.set_ylabel("rate (Hz)")
+        if axes is None or fig.get_axes() == list(axes):
+            fig.tight_layout()
+        return fig
+
+
 #: Figure 8's panels: g (inhibition relative to excitation), nu_ext / nu_thr, shown time (ms).
 PANELS_2000 = {
     "A": (3.0, 2.0, (500.0, 600.0)),  # synchronous regular
@@ -60,6 +103,7 @@ def brunel2000(panel: str = "A", seed: int = 1, n_e: int = 10000, duration: floa
         "rate_exc": net.record_rate(exc),
         "rate_inh": net.record_rate(inh),
     }
-    model = Model(f"brunel2000:{panel}", net, records, window[1] if duration is None else duration)
-    model.window = window
+    model = BrunelModel(f"brunel2000:{panel}", net, records,
+                        window[1] if duration is None else duration)  # fmt: skip
+    model.window, model.g, model.ratio = window, g, ratio
     return model
