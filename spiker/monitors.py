@@ -121,6 +121,7 @@ class StateRecord:
     """
 
     record_final = False  # also sample at the end of each run (see Network.record_state)
+    _provisional = False  # the last sample is an end-of-run sample
 
     def __init__(self, group, var: str, neurons: np.ndarray, every: int, dt: float):
         self.group = group
@@ -131,13 +132,14 @@ class StateRecord:
         self._steps: list[np.ndarray] = []
         self._values: list[np.ndarray] = []  # each (rows, width)
 
-    def _append(self, steps: np.ndarray, rows: np.ndarray) -> None:
-        """Add samples; a sample at the step of the last one (the end-of-run sample of
-        ``record_final``) replaces it."""
-        if steps.shape[0] and len(self._steps) and self.steps.shape[0]:
-            if self._steps[-1][-1] == steps[0]:
-                self._steps[-1] = self._steps[-1][:-1]
-                self._values[-1] = self._values[-1][:-1]
+    def _append(self, steps: np.ndarray, rows: np.ndarray, final: bool = False) -> None:
+        """Add samples. An end-of-run sample (``final``, see ``record_final``) is provisional:
+        the samples of a later run replace it, so that the record keeps its regular interval and
+        ends with the state at the end of the last run."""
+        if self._provisional and (steps.shape[0] or final):
+            self._steps[-1] = self._steps[-1][:-1]
+            self._values[-1] = self._values[-1][:-1]
+        self._provisional = final
         self._steps.append(steps.copy())
         self._values.append(rows.copy())
 

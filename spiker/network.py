@@ -429,8 +429,8 @@ class Network:
             Sampling interval in ms, a positive multiple of dt (as in :meth:`record_weights`);
             default every step.
         record_final : bool
-            Also sample the state at the end of each run (time ``net.t``; not for "I", which is
-            defined per step); a later run that samples the same step replaces it.
+            Also sample the state at the end of the run (time ``net.t``; not for "I", which is
+            defined per step); a later run replaces that sample with its own samples.
 
         Returns a :class:`spiker.monitors.StateRecord`; ``.values`` has shape
         (len(neurons), n_samples).
@@ -475,9 +475,10 @@ class Network:
         """Sample the weights of a plastic projection's ``synapses`` (indices into its arrays;
         default all) every ``every_ms`` ms, at the start of the step (before its plasticity).
 
-        With ``record_final`` (default) the weights at the end of each run are sampled too
-        (time ``net.t``), so the last column is the final state; a later run that samples the
-        same step replaces that column.
+        With ``record_final`` (default) the weights at the end of the run are sampled too (time
+        ``net.t``), so the last column is the final state; a later run replaces that column with
+        its own samples, so the interval stays regular and the record again ends with the
+        final state.
 
         Returns a :class:`spiker.monitors.WeightRecord`; ``.values`` has shape
         (len(synapses), n_samples).

@@ -16,6 +16,9 @@ from spiker.compile import Compiled, gather_plastic, scatter_plastic
 from spiker.groups import PoissonSource, SpikeSource
 from spiker.kernels import run_steps
 from spiker.kernels.layout import (
+    FAMILY_IZHIKEVICH,
+    FAMILY_IZHIKEVICH2007,
+    FAMILY_LIF,
     REC_I,
     REC_I_SYN,
     REC_WEIGHT,
@@ -119,9 +122,11 @@ class RunBuffers:
         ext_idx = np.concatenate([e[1] for e in ev] or [np.zeros(0, np.int64)]).astype(np.int64)
         order = np.lexsort((ext_idx, ext_step))
         ext_step, ext_idx = ext_step[order], ext_idx[order]
-        neurons = Neurons(net._family, net._method, net._x, net._p, net._I)
+        neurons = Neurons(net._family, net._method, net._x, net._p, net._I, present(net._family))
         syn = Synaptic(net._ring, net._I_syn, self.comp.decay, self.comp.taus)
-        plastic = groups["plastic"]._replace(hist=net._hist, hist_n=net._hist_n)
+        plastic = groups["plastic"]
+        if plastic is not None:
+            plastic = plastic._replace(hist=net._hist, hist_n=net._hist_n)
         scratch = Scratch(self.fired, self.spiked, self.info)
         done = 0
         while done < k:
@@ -164,7 +169,8 @@ class RunBuffers:
             )
             if r.record_final and net.step > n0:
                 idx = self.mon_idx[self.mon_ptr[m] : self.mon_ptr[m + 1]]
-                r._append(np.array([net.step], np.int64), self._final(r, idx, plastic)[None])
+                r._append(np.array([net.step], np.int64), self._final(r, idx, plastic)[None],
+                          final=True)  # fmt: skip
         n_done = net.step - n0
         for q, r in enumerate(net._rate_records):
             r._append(n0 + np.arange(n_done, dtype=np.int64), self.rate_out[q, :n_done])
@@ -177,6 +183,13 @@ class RunBuffers:
         if rec.var == "I_syn":
             return net._I_syn[:, idx].sum(axis=0) if net._I_syn.shape[0] else np.zeros(idx.size)
         return net._x[rec.group.state.index(rec.var), idx].copy()
+
+
+def present(family: np.ndarray) -> tuple:
+    """``neurons.present`` of kernels/layout.py: per family code 1, 2, ... whether any unit has
+    it (``np.int8(1)``) or not (``None``)."""
+    codes = (FAMILY_IZHIKEVICH, FAMILY_IZHIKEVICH2007, FAMILY_LIF)
+    return tuple(np.int8(1) if np.any(family == code) else None for code in codes)
 
 
 def _record_code(rec) -> int:
@@ -239,7 +252,7 @@ def simulate(net, comp: Compiled, n_total: int, progress: bool | None) -> None:
     groups = {
         "static": comp.static.with_weights(),
         "static0": comp.static0.with_weights(),
-        "plastic": comp.plastic_arrays._replace(ps=plastic),
+        "plastic": comp.plastic_arrays._replace(ps=plastic) if comp.plastic else None,
     }
     runtime = RunBuffers(net, n_total, comp)
     from tqdm.auto import tqdm

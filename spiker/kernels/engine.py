@@ -9,7 +9,7 @@ phase. Its arguments are the named groups of kernels/layout.py. A unit's family
 import numpy as np
 
 from spiker.kernels import families
-from spiker.kernels._jit import inline, kernel, phase
+from spiker.kernels._jit import inline, inline_ir, kernel, phase
 from spiker.kernels.layout import (
     ADV_DIVERGED,
     ADV_QUIET,
@@ -42,14 +42,16 @@ def run_steps(n_start, n_steps, dt, neurons, inputs, static, static0, syn, plast
     """Advance the network from step ``n_start`` by up to ``n_steps`` steps.
 
     ``static`` holds the static synapses with delays of one step or more, ``static0`` those of
-    zero delay. Returns the number of steps completed; ``scratch.info[0]`` is a STATUS_* code.
+    zero delay; ``plastic`` is None when there are no plastic synapses (their code is then not
+    compiled). Returns the number of steps completed; ``scratch.info[0]`` is a STATUS_* code.
     Stops early, with the state consistent at a step boundary, when the spike buffer could
     overflow or a state diverges.
     """
     fired, info = scratch.fired, scratch.info
     n_masked = _count(rec.spike_mask)
-    plastic_on = plastic.ps.shape[0] > 0
-    zero_delay = static0.seg_ptr[-1] > 0 or plastic.zero
+    zero_delay = static0.seg_ptr[-1] > 0
+    if plastic is not None:  # None without plastic synapses: numba prunes their code
+        zero_delay = zero_delay or plastic.zero
     # constants handed to other kernels are int64 variables: a literal would compile a second
     # specialisation of the callee
     first_pass = UPDATE_INTEGRATE if zero_delay else UPDATE_ALL
@@ -66,7 +68,7 @@ def run_steps(n_start, n_steps, dt, neurons, inputs, static, static0, syn, plast
             return k
         # 1. record state at n*dt; plastic spikes that arrive now are delivered and depress
         _record_state(n, at_start, neurons, syn, plastic, rec)
-        if plastic_on:
+        if plastic is not None:
             stdp_arrivals(n, dt, plastic, syn.ring, np.int64(1), n)
         # 2.-6. input, integration, threshold, (arrivals, reset): one pass per unit
         row = n - n_start + inputs.var_row0
@@ -80,11 +82,11 @@ def run_steps(n_start, n_steps, dt, neurons, inputs, static, static0, syn, plast
             fired[n_fired] = ext_idx[ext]
             n_fired += 1
             ext += 1
-        if plastic_on:
+        if plastic is not None:
             remember_spikes(n, fired, n_fired, plastic)
         if zero_delay:  # zero-delay spikes arrive, then 5. arrivals and 6. reset
             _propagate(n, fired, n_fired, static0, syn.ring)
-            if plastic_on:
+            if plastic is not None:
                 stdp_arrivals(n, dt, plastic, syn.ring, at_start, at_start)
             _update_units(n, row, dt, neurons, inputs, syn, scratch, second_pass)
         _record_state(n, after_input, neurons, syn, plastic, rec)
@@ -93,19 +95,27 @@ def run_steps(n_start, n_steps, dt, neurons, inputs, static, static0, syn, plast
         # 8. propagate
         _propagate(n, fired, n_fired, static, syn.ring)
         # 9. plasticity
-        if plastic_on:
+        if plastic is not None:
             stdp_post_spikes(n, dt, fired, n_fired, plastic)
             stdp_apply_deferred(n, plastic)
     return n_steps
 
 
-@inline
+@inline_ir
 def _count(mask):
     c = 0
     for i in range(mask.shape[0]):
         if mask[i]:
             c += 1
     return c
+
+
+@inline
+def _weight(plastic, p):
+    """The weight of plastic state row p (the group is None without plastic synapses)."""
+    if plastic is None:
+        return 0.0
+    return plastic.ps[p, S_W]
 
 
 @phase
@@ -117,7 +127,7 @@ def _record_state(n, phase, neurons, syn, plastic, rec):
     (Phase helpers take the fields they loop over out of their groups first: a field read inside
     a loop costs a reference-count update per read.)"""
     mon_var, mon_every, mon_ptr, mon_idx = rec.mon_var, rec.mon_every, rec.mon_ptr, rec.mon_idx
-    mon_out, mon_rows, x, I_syn, ps = rec.mon_out, rec.mon_rows, neurons.x, syn.I_syn, plastic.ps
+    mon_out, mon_rows, x, I_syn = rec.mon_out, rec.mon_rows, neurons.x, syn.I_syn
     for m in range(mon_var.shape[0]):
         var = mon_var[m]
         if n % mon_every[m] != 0:
@@ -139,13 +149,13 @@ def _record_state(n, phase, neurons, syn, plastic, rec):
                 for ch in range(I_syn.shape[0]):
                     value += I_syn[ch, j]
             elif var == REC_WEIGHT:
-                value = ps[j, S_W]
+                value = _weight(plastic, j)
             else:
                 value = 0.0
             mon_out[base + q] = value
 
 
-@inline
+@inline_ir
 def _input_current(i, row, I_const, I_var, pulse, I_syn):
     """External input of unit i in this step (consuming its "pulse" input), and the total with
     the synaptic currents: ``((I_const + I_var) + pulse) + I_syn[0] + ...``."""
@@ -160,7 +170,7 @@ def _input_current(i, row, I_const, I_var, pulse, I_syn):
     return ext, cur
 
 
-@inline
+@inline_ir
 def _drop_input(i, slot, ring):
     for b in range(ring.shape[0]):
         ring[b, slot, i] = 0.0
@@ -182,6 +192,7 @@ def _update_units(n, row, dt, neurons, inputs, syn, scratch, mode):
     pulse = ring[BUF_PULSE, slot]
     jump = ring[BUF_JUMP, slot]
     family, method, x, p, I = neurons.family, neurons.method, neurons.x, neurons.p, neurons.I
+    on_izh, on_i07, on_lif = neurons.present
     I_const, I_var = inputs.I_const, inputs.I_var
     fired, spiked, info = scratch.fired, scratch.spiked, scratch.info
     integrate = mode != UPDATE_ARRIVE
@@ -195,7 +206,8 @@ def _update_units(n, row, dt, neurons, inputs, syn, scratch, mode):
         if integrate:
             ext, cur = _input_current(i, row, I_const, I_var, pulse, I_syn)
             I[i] = cur
-            adv = families.advance(fam, method[i], x, p, i, ext, cur, n, dt, I_syn, decay, tau)
+            adv = families.advance(fam, method[i], x, p, i, ext, cur, n, dt, I_syn, decay, tau,
+                                   on_izh, on_i07, on_lif)  # fmt: skip
             if adv == ADV_DIVERGED:
                 info[0] = STATUS_DIVERGED
                 info[1] = i
@@ -218,10 +230,10 @@ def _update_units(n, row, dt, neurons, inputs, syn, scratch, mode):
                     ring[BUF_EXP0 + ch, slot, i] = 0.0
             w = jump[i]
             if w != 0.0:
-                families.arrive_jump(fam, x, p, i, n, w)
+                families.arrive_jump(fam, x, p, i, n, w, on_izh, on_i07, on_lif)
                 jump[i] = 0.0
             if adv == ADV_SPIKE:
-                families.reset(fam, x, p, i, n)
+                families.reset(fam, x, p, i, n, on_izh, on_i07, on_lif)
     return n_fired
 
 

@@ -16,7 +16,7 @@ the same terms in another order moves spikes by a step), so it is written out be
 
 import numpy as np
 
-from spiker.kernels._jit import inline
+from spiker.kernels._jit import inline_ir
 from spiker.kernels.layout import ADV_DIVERGED, ADV_QUIET, ADV_SPIKE
 
 # rows of neurons.x and neurons.p for units of this family
@@ -37,7 +37,7 @@ RECOVERY_ACCOMMODATION = 1  # u' = a b (v + 65): Izhikevich 2004, figure 1, feat
 RECOVERY_CODES = {"standard": RECOVERY_STANDARD, "accommodation": RECOVERY_ACCOMMODATION}
 
 
-@inline
+@inline_ir
 def step_euler(v, u, I, a, b, k2, k1, k0, dt):
     """Forward Euler from the old ``v`` and ``u``, in the order Brian2 generates.
 
@@ -49,7 +49,7 @@ def step_euler(v, u, I, a, b, k2, k1, k0, dt):
     return v_new, u_new
 
 
-@inline
+@inline_ir
 def step_izhikevich(v, u, I, a, b, k2, k1, k0, dt, substeps, recovery):
     """The published scheme (net.m, spnet, the 2004 figure): v in ``substeps`` Euler sub-steps of
     ``h = dt/substeps``, then u in one step from the new v.
@@ -69,7 +69,7 @@ def step_izhikevich(v, u, I, a, b, k2, k1, k0, dt, substeps, recovery):
     return v, u
 
 
-@inline
+@inline_ir
 def step_spnet(v, u, I, a, b, k2, k1, k0, dt, substeps):
     """The published scheme in spnet.cpp's operation order:
     ``v += 0.5*((0.04*v+5)*v+140-u+I)``, i.e. ``v = v + h*(((((k2*v) + k1)*v + k0) - u) + I)``
@@ -82,12 +82,12 @@ def step_spnet(v, u, I, a, b, k2, k1, k0, dt, substeps):
     return v, u
 
 
-@inline
+@inline_ir
 def _dv(v, u, I, k2, k1, k0):
     return (k0 + ((I + k2 * (v * v)) + k1 * v)) - u
 
 
-@inline
+@inline_ir
 def step_rk4(v, u, I, a, b, k2, k1, k0, dt):
     """Classical fourth-order Runge-Kutta on (v, u) with I held over the step.
 
@@ -116,7 +116,7 @@ def step_rk4(v, u, I, a, b, k2, k1, k0, dt):
     return v_new, u_new
 
 
-@inline
+@inline_ir
 def advance(method, x, p, i, I, dt):
     """Integrate unit i over one step with input current ``I``, then test its threshold.
 
@@ -150,13 +150,13 @@ def advance(method, x, p, i, I, dt):
     return ADV_QUIET
 
 
-@inline
+@inline_ir
 def arrive_jump(x, i, w):
     """A "jump" arrival: v += w."""
     x[X_V, i] += w
 
 
-@inline
+@inline_ir
 def reset(x, p, i):
     """After a spike: v = c, u += d."""
     x[X_V, i] = p[P_C, i]

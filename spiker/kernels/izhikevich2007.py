@@ -13,7 +13,7 @@ operation order ``v + tau*(k*(v-vr)*(v-vt)-u+I)/C`` and ``u + tau*a*(b*(v-vr)-u)
 
 import numpy as np
 
-from spiker.kernels._jit import inline
+from spiker.kernels._jit import inline_ir
 from spiker.kernels.layout import ADV_DIVERGED, ADV_QUIET, ADV_SPIKE
 
 # rows of neurons.x and neurons.p for units of this family
@@ -27,7 +27,7 @@ METHOD_RK4 = 1
 METHOD_CODES = {"euler": METHOD_EULER, "rk4": METHOD_RK4}
 
 
-@inline
+@inline_ir
 def step_euler(v, u, I, C, k, vr, vt, a, b, dt):
     """The book's listing: ``v + (dt*((((k*(v - vr))*(v - vt)) - u) + I))/C``, then
     ``u + (dt*a)*(b*(v - vr) - u)`` from the old v and u."""
@@ -36,12 +36,12 @@ def step_euler(v, u, I, C, k, vr, vt, a, b, dt):
     return vn, un
 
 
-@inline
+@inline_ir
 def _dv(v, u, I, C, k, vr, vt):
     return ((((k * (v - vr)) * (v - vt)) - u) + I) / C
 
 
-@inline
+@inline_ir
 def step_rk4(v, u, I, C, k, vr, vt, a, b, dt):
     """Classical Runge-Kutta on (v, u); a non-finite result is a spike (``v = +inf``) with u
     advanced by forward Euler, as for the 2003 family."""
@@ -66,7 +66,7 @@ def step_rk4(v, u, I, C, k, vr, vt, a, b, dt):
     return vn, un
 
 
-@inline
+@inline_ir
 def advance(method, x, p, i, I, dt):
     """Integrate unit i over one step with input current ``I``, then test v >= v_peak."""
     v = x[X_V, i]
@@ -90,13 +90,13 @@ def advance(method, x, p, i, I, dt):
     return ADV_QUIET
 
 
-@inline
+@inline_ir
 def arrive_jump(x, i, w):
     """A "jump" arrival: v += w."""
     x[X_V, i] += w
 
 
-@inline
+@inline_ir
 def reset(x, p, i):
     """After a spike: v = c, u += d."""
     x[X_V, i] = p[P_C, i]

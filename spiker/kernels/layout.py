@@ -45,8 +45,11 @@ REC_WEIGHT = -3  # a plastic synapse's weight (mon_idx holds its state row)
 #: Units. ``family`` (int8) and ``method`` (int8, the family's own method codes) per unit;
 #: ``x`` (float64, (NX, N)) the state, one row per state variable of the unit's family (each row
 #: contiguous over units, as separate arrays would be); ``p`` (float64, (NP, N)) the parameters,
-#: likewise; ``I`` (float64, (N,)) the input current of the last step.
-Neurons = namedtuple("Neurons", "family method x p I")
+#: likewise; ``I`` (float64, (N,)) the input current of the last step; ``present`` a tuple with
+#: one slot per family in code order (FAMILY_IZHIKEVICH, FAMILY_IZHIKEVICH2007, FAMILY_LIF):
+#: ``np.int8(1)`` where the network has units of the family, ``None`` where not, so that the
+#: kernel compiles only the families it runs (kernels/families.py).
+Neurons = namedtuple("Neurons", "family method x p I present")
 
 #: External input of a chunk of steps. ``I_const`` (N,); ``I_var`` (rows, N) the time-varying
 #: current of steps ``n_start - var_row0 ...`` (row ``n - n_start + var_row0``; zero rows when

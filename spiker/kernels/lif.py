@@ -23,7 +23,7 @@ Brian2's ``timestep(refractory, dt)``, so a period of one step changes nothing. 
 
 import numpy as np
 
-from spiker.kernels._jit import inline
+from spiker.kernels._jit import inline_ir
 from spiker.kernels.layout import ADV_DIVERGED, ADV_QUIET, ADV_SPIKE
 
 # rows of neurons.x and neurons.p for units of this family
@@ -37,12 +37,12 @@ METHOD_EXACT = 1
 METHOD_CODES = {"euler": METHOD_EULER, "exact": METHOD_EXACT}
 
 
-@inline
+@inline_ir
 def _refractory(x, p, i, n):
     return n - x[X_LAST, i] < p[P_REF_STEPS, i]
 
 
-@inline
+@inline_ir
 def advance(method, x, p, i, I_ext, I, n, dt, I_syn, syn_decay, syn_tau):
     """Integrate unit i over step n (unless refractory), then test its threshold."""
     if _refractory(x, p, i, n):
@@ -67,7 +67,7 @@ def advance(method, x, p, i, I_ext, I, n, dt, I_syn, syn_decay, syn_tau):
     return ADV_QUIET
 
 
-@inline
+@inline_ir
 def exact_weight(tau_k, decay_k, tau_m, E, dt):
     """K_k: the voltage a unit synaptic current of channel k adds over one step (per R)."""
     if tau_k == tau_m:
@@ -75,14 +75,14 @@ def exact_weight(tau_k, decay_k, tau_m, E, dt):
     return (tau_k / (tau_k - tau_m)) * (decay_k - E)
 
 
-@inline
+@inline_ir
 def arrive_jump(x, p, i, n, w):
     """A "jump" arrival: v += w, dropped while refractory (Brian2's conditional write)."""
     if not _refractory(x, p, i, n):
         x[X_V, i] += w
 
 
-@inline
+@inline_ir
 def reset(x, p, i, n):
     """After a spike: v = v_reset; refractory from step n."""
     x[X_V, i] = p[P_V_RESET, i]

@@ -16,7 +16,7 @@ same libm ``exp`` as the fallback, so a table hit and a call give the same bits.
 
 import math
 
-from spiker.kernels._jit import inline, phase
+from spiker.kernels._jit import inline_ir, phase
 
 RF_A_PLUS, RF_A_MINUS, RF_TAU_PLUS, RF_TAU_MINUS, RF_W_MIN, RF_W_MAX, RF_BIAS, RF_DECAY = range(8)
 RI_NEAREST, RI_MULTIPLICATIVE, RI_INTERVAL = range(3)
@@ -24,7 +24,7 @@ S_W, S_X, S_XL, S_Y, S_YL, S_SD, S_RULE = range(7)
 N_STATE = 8  # columns of ps (one padding column: a row is 64 bytes)
 
 
-@inline
+@inline_ir
 def _change(p, dw, ps, r, rf, ri):
     if ri[r, RI_INTERVAL] > 0:
         ps[p, S_SD] += dw
@@ -33,7 +33,7 @@ def _change(p, dw, ps, r, rf, ri):
         ps[p, S_W] = min(max(w, rf[r, RF_W_MIN]), rf[r, RF_W_MAX])
 
 
-@inline
+@inline_ir
 def _decay(dec, r, which, delta, dt, tau):
     """exp(-(delta*dt)/tau), from the table when delta (whole steps) is in it."""
     k = int(delta)
@@ -42,7 +42,7 @@ def _decay(dec, r, which, delta, dt, tau):
     return math.exp(-(delta * dt) / tau)
 
 
-@inline
+@inline_ir
 def _arrive(p, post, buf, n, dt, ps, rf, ri, dec, ring, slot):
     """Synapse state row p, onto unit ``post`` through ring buffer ``buf``: its spike arrives in
     step n. Deliver it into ring slot ``slot`` with the weight it has now, then depress and
@@ -61,7 +61,7 @@ def _arrive(p, post, buf, n, dt, ps, rf, ri, dec, ring, slot):
     ps[p, S_XL] = n
 
 
-@inline
+@inline_ir
 def _arrivals_of(i, D, n, dt, pptr, ppost, pdelay, pbuf, prow, ps, rf, ri, dec, ring, slot):
     """The synapses of unit i with delay D (delays sorted within its row)."""
     lo, hi = pptr[i], pptr[i + 1]
@@ -139,7 +139,7 @@ def stdp_apply_deferred(n, pl):
             ps[p, S_W] = min(max(w, rf[r, RF_W_MIN]), rf[r, RF_W_MAX])
 
 
-@inline
+@inline_ir
 def remember_spikes(n, fired, n_fired, pl):
     """Keep the units that spiked at step n in the history that arrivals read (right after the
     threshold: zero-delay arrivals read it in the same step)."""

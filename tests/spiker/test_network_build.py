@@ -147,6 +147,7 @@ def test_weight_record_ends_with_the_final_weights_and_the_next_run_continues_it
     off = net.record_weights(proj, synapses=[0], every_ms=50.0, record_final=False)
     net.run(120.0, progress=False)
     assert off.t[-1] == 2200.0  # 2220 ms is not on the 50 ms grid, and not recorded
+    np.testing.assert_array_equal(rec.t[-4:], [2100.0, 2150.0, 2200.0, 2220.0])  # 2100 replaced
 
 
 def test_state_record_final_sample_is_the_state_after_the_last_step():

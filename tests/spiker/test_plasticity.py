@@ -164,8 +164,10 @@ def test_spnet_schedule_by_hand_on_three_synapses():
     w1 = np.array([5 + 0.01 + sd0, 5 + 0.01 + sd1, 10.0])
     w2 = np.minimum(w1 + 0.01 + 0.9 * np.array([sd0, sd1, 0.0]), 10.0)
     np.testing.assert_allclose(proj.weight, w2, rtol=0, atol=1e-12)
-    assert rec.values.shape == (3, 4)
+    # every 50 ms and the final weights; the end of the first run (99 ms) was provisional
+    np.testing.assert_array_equal(rec.t, [0.0, 50.0, 100.0, 150.0, 200.0])
     np.testing.assert_allclose(rec.values[:, 2], w1, atol=1e-12)  # sampled at t = 100 ms
+    np.testing.assert_allclose(rec.values[:, -1], w2, atol=1e-12)
 
 
 def test_plastic_weights_are_writable_between_runs():
