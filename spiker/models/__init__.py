@@ -4,12 +4,14 @@
 """
 
 from spiker.models.base import Model
+from spiker.models.feedforward import feedforward_stdp
 from spiker.models.izhikevich2003 import izhikevich2003
 from spiker.models.izhikevich2004 import FEATURES_2004, feature_current, izhikevich2004
 from spiker.models.polychronization import polychronization
 from spiker.models.stdp_competition import stdp_competition
 
 MODELS = {
+    "feedforward_stdp": feedforward_stdp,
     "izhikevich2003": izhikevich2003,
     "izhikevich2004": izhikevich2004,
     "polychronization": polychronization,
@@ -21,6 +23,7 @@ __all__ = [
     "MODELS",
     "Model",
     "feature_current",
+    "feedforward_stdp",
     "izhikevich2003",
     "izhikevich2004",
     "polychronization",
