@@ -80,7 +80,8 @@ class NestModel:
     recorders : dict[str, NodeCollection]
         ``spike_recorder`` per neuron population.
     connections : dict[str, tuple]
-        Per projection (onto neurons): ``(SynapseCollection, Projection)``.
+        Per projection (onto neurons): ``(synapse model name, Projection)``; its NEST synapses
+        are fetched when needed (``nest.GetConnections`` takes minutes for 10 M synapses).
     dt, duration : float
         ms.
     notes : list[str]
@@ -108,7 +109,9 @@ class NestModel:
     def weights(self, name: str) -> np.ndarray:
         """Weights of projection ``name`` in the spiker projection's synapse order (pairs must be
         unique)."""
-        conns, p = self.connections[name]
+        synapse_model, p = self.connections[name]
+        pre, post = self.nodes[p.pre.name], self.nodes[p.post.name]
+        conns = _import_nest().GetConnections(pre, post, synapse_model=synapse_model)
         got = conns.get(["source", "target", "weight"])
         pre0, post0 = self.nodes[p.pre.name][0].global_id, self.nodes[p.post.name][0].global_id
         key = (np.asarray(got["source"]) - pre0) * p.post.n + (np.asarray(got["target"]) - post0)
@@ -255,7 +258,7 @@ def to_nest(net, duration: float, threads: int = 1, native_inputs: bool = False)
         tgt = (post[0].global_id + p.j).astype(np.int64)
         syn["delay"] = np.round(syn["delay"], 10)
         nest.Connect(src, tgt, "one_to_one", syn)
-        model.connections[p.name] = (nest.GetConnections(pre, post), p)
+        model.connections[p.name] = (syn["synapse_model"], p)
     return model
 
 
