@@ -198,8 +198,11 @@ def format_report(suite: Suite, note: str | None = None) -> str:
         for (w, s), r in sorted(suite.warmups.items(), key=lambda kv: _order(suite, *kv[0])):
             parts = []
             if "kernels_s" in r:
-                parts.append(f"spiker's kernels loaded (primer) {fmt_s(r['kernels_s'])}")
-            if "compile_s" in r:
+                parts.append(
+                    f"kernels loaded (primer) {fmt_s(r['kernels_s'])}; network built in "
+                    f"{fmt_s(r['network_s'])}, compiled to arrays in {fmt_s(r['compile_s'])}"
+                )
+            elif "compile_s" in r:
                 parts.append(f"C++ make {fmt_s(r['compile_s'])}")
             if "setup_s" in r:
                 parts.append(f"Brian2 set-up before the loop {fmt_s(r['setup_s'])}")
