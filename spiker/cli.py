@@ -27,6 +27,7 @@ from pathlib import Path
 SUBCOMMANDS = [
     "spiker.cli:add_run_parser",
     "spiker.cli:add_validate_parser",
+    "spiker.bench:add_parser",
 ]
 
 #: ``spiker validate``'s tolerance per reference simulator: the largest relative difference of a

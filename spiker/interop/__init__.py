@@ -6,6 +6,12 @@ duration (so that the other simulator gets *identical* arrays, not a re-draw of 
 distribution), and the comparison report. The mapping and where it is exact is documented in
 ``docs/crossval.md``.
 
+For speed comparisons, ``to_brian2(..., native_inputs=True)`` and
+``to_nest(..., native_inputs=True)`` let the other simulator generate noise and Poisson trains
+itself (the same distributions, not the same numbers), because precomputed inputs do not scale:
+the noise of 100,000 neurons at dt = 1 ms is 8e8 bytes per second of model time.
+:func:`split_currents` and :func:`random_pulse_picks` serve that path.
+
 Brian2 and NEST are optional (``pip install -e ".[crossval]"``); nothing here imports them.
 """
 
@@ -18,6 +24,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from spiker.groups import PoissonSource, Population, SpikeSource
+from spiker.inputs import BoundCurrent, RandomPulse
 
 __all__ = [
     "Comparison",
@@ -27,7 +34,9 @@ __all__ = [
     "n_steps_of",
     "neuron_populations",
     "poisson_input_amounts",
+    "random_pulse_picks",
     "source_spikes",
+    "split_currents",
 ]
 
 
@@ -51,34 +60,74 @@ def _require_fresh(net) -> None:
         )
 
 
-def external_current(net, n_steps: int) -> np.ndarray:
+def _clone(bound: BoundCurrent) -> BoundCurrent:
+    """A copy of a bound input with its own copy of the generator and held state."""
+    clone = copy.copy(bound)
+    if getattr(bound, "rng", None) is not None:
+        clone.rng = copy.deepcopy(bound.rng)
+    if getattr(bound, "held", None) is not None:
+        clone.held = bound.held.copy()
+    return clone
+
+
+def external_current(net, n_steps: int, currents: list | None = None) -> np.ndarray:
     """The external input current of every unit for steps ``0 .. n_steps - 1``.
 
     Returns ``I_ext`` of shape (n_steps, net.n), float64: ``I_const + (sum of the time-varying
     currents)``, summed in the order the engine sums them (each input filled into zeros in the
     order it was added, then added to ``I_const``), so the other simulator gets bit-identical
     current. Noise and random pulses are drawn from *copies* of their generators: ``net`` itself
-    is left untouched and will draw the same values when it runs.
+    is left untouched and will draw the same values when it runs. ``currents`` (bound inputs of
+    ``net``, default all of them) limits the sum to those inputs.
     """
     _require_fresh(net)
     out = np.zeros((n_steps, net.n))
-    for bound in net._currents:
-        clone = copy.copy(bound)
-        if getattr(bound, "rng", None) is not None:
-            clone.rng = copy.deepcopy(bound.rng)
-        if getattr(bound, "held", None) is not None:
-            clone.held = bound.held.copy()
-        clone.fill(out, 0)
+    for bound in net._currents if currents is None else currents:
+        _clone(bound).fill(out, 0)
     out += net._I_const[None, :]  # cur = I_const; cur += I_var  (commutative: exact)
     return out
 
 
-def source_spikes(net, n_steps: int) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+def split_currents(net, native: tuple[type, ...]) -> tuple[list, list]:
+    """The bound time-varying inputs of ``net`` as ``(precomputed, native)``: those whose spec is
+    an instance of one of the ``native`` classes, which a peer simulator generates itself, and
+    the others, which it receives precomputed by :func:`external_current`."""
+    is_native = [isinstance(b.spec, native) for b in net._currents]
+    return (
+        [b for b, nat in zip(net._currents, is_native, strict=True) if not nat],
+        [b for b, nat in zip(net._currents, is_native, strict=True) if nat],
+    )
+
+
+def random_pulse_picks(bound: BoundCurrent, n_steps: int) -> np.ndarray:
+    """The units a bound :class:`~spiker.inputs.RandomPulse` will pick in steps
+    ``0 .. n_steps - 1``: global indices of shape (n_intervals, k), row r for the interval that
+    starts at step ``r * every`` (``n_intervals = ceil(n_steps / every)``).
+
+    Drawn from a copy of the input's generator, as the engine draws them, so they are the picks
+    of the run to come (a few bytes per interval, where :func:`external_current` would hold a
+    dense (n_steps, n) array).
+    """
+    if not isinstance(bound.spec, RandomPulse):
+        raise TypeError(f"bound must hold a RandomPulse; got {type(bound.spec).__name__}")
+    if bound.held is not None:
+        raise ValueError("the input has already drawn: rebuild the network before exporting")
+    clone, k = _clone(bound), bound.spec.k
+    # one row per interval start: the engine's draw (BoundCurrent.fill) for those steps
+    starts = np.arange(0, n_steps, bound.every)
+    n = bound.cols.shape[0]
+    rows = clone._held(starts, lambda m: clone.rng.integers(0, n, (m, k), np.int64))
+    return bound.cols[rows]
+
+
+def source_spikes(
+    net, n_steps: int, poisson: bool = True
+) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """Spikes of every spike source and Poisson source in steps ``0 .. n_steps - 1``.
 
     Returns ``{group name: (steps, local indices)}``, sorted by step. Poisson trains are drawn
     from a copy of the source's generator, in chunks as the engine draws them, so they are the
-    spikes the network will produce when it runs.
+    spikes the network will produce when it runs. ``poisson=False`` leaves Poisson sources out.
     """
     _require_fresh(net)
     out = {}
@@ -86,7 +135,7 @@ def source_spikes(net, n_steps: int) -> dict[str, tuple[np.ndarray, np.ndarray]]
         if isinstance(g, SpikeSource):
             keep = g.steps < n_steps
             out[g.name] = (g.steps[keep].copy(), g.i[keep].astype(np.int64))
-        elif isinstance(g, PoissonSource):
+        elif isinstance(g, PoissonSource) and poisson:
             clone = copy.copy(g)
             clone.rng = copy.deepcopy(g.rng)
             steps, idx = [], []

@@ -22,6 +22,10 @@ input current                 ``I`` set before integration (``when='groups', ord
                               ``+ I_syn<k>``, in the engine's order.
 ``SpikeSource``               ``SpikeGeneratorGroup`` at the same steps
 ``PoissonSource``             ``SpikeGeneratorGroup`` of the trains spiker will draw
+``native_inputs=True``        for speed comparisons: ``Noise`` as ``mean + std*randn()`` drawn
+                              by a ``run_regularly`` every interval, ``PoissonSource`` as a
+                              ``PoissonGroup`` (the same distributions, other numbers);
+                              ``RandomPulse`` from a ``TimedArray`` of the same picks
 ``"jump"``                    ``on_pre: J_in_post += w`` with ``delay = D*dt``; ``v += J_in``
                               after all pathways (``when='synapses', order=100``)
 ``"exponential"``             ``on_pre: X_in_post += w``; ``I_syn *= exp(-dt/tau)`` after the
@@ -55,6 +59,7 @@ import numpy as np
 
 from spiker.compile import exponential_channels
 from spiker.groups import PoissonSource, Population, SpikeSource
+from spiker.inputs import Noise, RandomPulse
 from spiker.interop import (
     Comparison,
     compare_spikes,
@@ -62,7 +67,9 @@ from spiker.interop import (
     n_steps_of,
     neuron_populations,
     poisson_input_amounts,
+    random_pulse_picks,
     source_spikes,
+    split_currents,
 )
 from spiker.neurons import LIF, Izhikevich, Izhikevich2007
 
@@ -263,7 +270,13 @@ def _mapping(pop: Population, dt: float) -> Brian2Neuron:
     return build(pop, dt)
 
 
-def to_brian2(net, duration: float, target: str = "numpy", directory: str | None = None):
+def to_brian2(
+    net,
+    duration: float,
+    target: str = "numpy",
+    directory: str | None = None,
+    native_inputs: bool = False,
+):
     """Build the Brian2 equivalent of ``net`` for a run of ``duration`` ms.
 
     Parameters
@@ -278,6 +291,13 @@ def to_brian2(net, duration: float, target: str = "numpy", directory: str | None
         resets it after the run.
     directory : str, optional
         Project directory for ``cpp_standalone``.
+    native_inputs : bool
+        ``False`` (default): every input is precomputed, so Brian2 gets spiker's exact numbers
+        (cross-validation). ``True``: Brian2 draws noise (``Noise``) and Poisson trains
+        (``PoissonSource``) itself, from the same distributions, so that inputs cost no memory
+        per step (speed comparisons: the precomputed noise of 100,000 neurons is 8e8 bytes per
+        second at dt = 1 ms). ``RandomPulse`` then gets its picks as a small ``TimedArray``
+        (exact). Other inputs stay precomputed.
 
     Returns
     -------
@@ -293,8 +313,10 @@ def to_brian2(net, duration: float, target: str = "numpy", directory: str | None
         b2.prefs.codegen.target = target
     dt = net.dt
     clock = b2.Clock(dt=dt * b2.ms)
-    I_ext = external_current(net, n_steps)
-    trains = source_spikes(net, n_steps)
+    dense, native = split_currents(net, (Noise, RandomPulse) if native_inputs else ())
+    # without precomputed varying inputs, one row of constant current stands for every step
+    I_ext = external_current(net, n_steps, dense) if dense else net._I_const[None, :]
+    trains = source_spikes(net, n_steps, poisson=not native_inputs)
     taus = exponential_channels(net)
     objects, groups, monitors, syn = [], {}, {}, {}
 
@@ -312,6 +334,11 @@ def to_brian2(net, duration: float, target: str = "numpy", directory: str | None
         table[:, bound.cols - g.start] += amounts
 
     for g in net.groups:
+        if isinstance(g, PoissonSource) and native_inputs:
+            bg = b2.PoissonGroup(g.n, g.rate_hz * b2.Hz, clock=clock, name=f"src_{_safe(g.name)}")
+            groups[g.name] = bg
+            objects.append(bg)
+            continue
         if isinstance(g, SpikeSource | PoissonSource):
             steps, idx = trains[g.name]
             bg = b2.SpikeGeneratorGroup(
@@ -330,6 +357,8 @@ def to_brian2(net, duration: float, target: str = "numpy", directory: str | None
         eqs += "I_pulse : 1\n" if "pulse" in kinds else ""
         eqs += "J_in : 1\n" if "jump" in kinds else ""
         eqs += "".join(f"I_syn{k} : 1\nX_in{k} : 1\n" for k in channels)
+        mine = _native_inputs(native, g)
+        eqs += "".join(f"In{q} : 1\nmu{q} : 1\nsigma{q} : 1\n" for q, _, _ in mine["noise"])
         ng = b2.NeuronGroup(
             g.n,
             eqs,
@@ -350,6 +379,7 @@ def to_brian2(net, duration: float, target: str = "numpy", directory: str | None
         else:
             ng.I_ext = cur[0].copy()
             ext = ["I_ext"]
+        ext += _native_terms(b2, mine, ng, g, n_steps, dt)
         ext += ["I_pulse"] if "pulse" in kinds else []
         syn_terms = [f"I_syn{k}" for k in channels]
         # ((I_ext + I_pulse) + I_syn0) + ...: one addition per statement, the engine's order.
@@ -399,6 +429,48 @@ def to_brian2(net, duration: float, target: str = "numpy", directory: str | None
             objects.append(s)
     network = b2.Network(*objects)
     return Brian2Model(network, groups, syn, monitors, dt, n_steps * dt)
+
+
+def _native_inputs(native: list, g: Population) -> dict:
+    """The native inputs that reach population ``g``: ``{"noise": [(m, bound, local index)],
+    "pulse": [(m, bound, None)]}``, m numbering the inputs of the network."""
+    out = {"noise": [], "pulse": []}
+    for m, bound in enumerate(native):
+        inside = (bound.cols >= g.start) & (bound.cols < g.stop)
+        if not inside.any():
+            continue
+        if isinstance(bound.spec, Noise):
+            out["noise"].append((m, bound, np.nonzero(inside)[0]))
+        else:
+            out["pulse"].append((m, bound, None))
+    return out
+
+
+def _native_terms(b2, mine: dict, ng, g: Population, n_steps: int, dt: float) -> list[str]:
+    """Set up the native inputs of ``g`` on its NeuronGroup ``ng``; return their current terms.
+
+    Noise m: ``In<m> = mu<m> + sigma<m>*randn()`` every interval (``run_regularly`` at the
+    start of the step), held in between. RandomPulse m: ``amplitude * (number of picks of this
+    neuron)``, the picks (global indices) in a TimedArray with one row per interval.
+    """
+    terms = []
+    for m, bound, where in mine["noise"]:
+        local = bound.cols[where] - g.start
+        for name, values in ((f"mu{m}", bound.mean), (f"sigma{m}", bound.std)):
+            full = np.zeros(g.n)
+            full[local] = values[where]
+            setattr(ng, name, full)
+        every = None if bound.every == 1 else bound.every * dt * b2.ms
+        ng.run_regularly(f"In{m} = mu{m} + sigma{m}*randn()", dt=every, when="start")
+        terms.append(f"In{m}")
+    for m, bound, _ in mine["pulse"]:
+        picks = random_pulse_picks(bound, n_steps).astype(np.float64)  # exact below 2**53
+        ng.namespace[f"pick{m}"] = b2.TimedArray(picks, dt=bound.every * dt * b2.ms)
+        hits = " + ".join(
+            f"int(i + {g.start} == int(pick{m}(t, {c})))" for c in range(picks.shape[1])
+        )
+        terms.append(f"{float(bound.spec.amplitude)!r}*({hits})")
+    return terms
 
 
 def _safe(name: str) -> str:

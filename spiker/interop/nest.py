@@ -19,6 +19,12 @@ Mapping (``docs/crossval.md`` has the table and the reasons):
   one ``parrot_neuron`` per unit (NEST's plastic synapses need a neuron as source), so that the
   spike of step n leaves the parrot stamped ``(n + 1)*dt`` as a neuron's spike of step n does
   (NEST labels a spike with the end of its step). Spikes of step 0 cannot be sent.
+* ``native_inputs=True`` (speed comparisons: the same distributions, not the same numbers):
+  ``Noise`` -> one ``noise_generator`` per distinct (mean, std) with ``dt`` = the interval (its
+  current is piecewise constant over ``dt`` with that mean and std, a different draw for each
+  target, as spiker's held noise); ``PoissonSource`` -> one ``poisson_generator`` per distinct
+  rate, relayed by the parrots (each target of a generator gets its own train). Other inputs
+  stay precomputed.
 * ``"jump"`` -> ``static_synapse``, weight w, delay D*dt: NEST's izhikevich adds arriving
   weights to v (a jump). ``"pulse"`` -> the same jump of ``w*dt`` (the charge of a one-step
   current; exact in the limit of small dt, and the faithful reading of net.m at dt = 1 ms, where
@@ -41,6 +47,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from spiker.groups import PoissonSource, Population, SpikeSource
+from spiker.inputs import Noise
 from spiker.interop import (
     Comparison,
     compare_spikes,
@@ -48,6 +55,7 @@ from spiker.interop import (
     n_steps_of,
     neuron_populations,
     source_spikes,
+    split_currents,
 )
 from spiker.neurons import LIF, Izhikevich, Izhikevich2007
 
@@ -74,7 +82,8 @@ class NestModel:
     recorders : dict[str, NodeCollection]
         ``spike_recorder`` per neuron population.
     connections : dict[str, tuple]
-        Per projection (onto neurons): ``(SynapseCollection, Projection)``.
+        Per projection (onto neurons): ``(synapse model name, Projection)``; its NEST synapses
+        are fetched when needed (``nest.GetConnections`` takes minutes for 10 M synapses).
     dt, duration : float
         ms.
     notes : list[str]
@@ -102,7 +111,9 @@ class NestModel:
     def weights(self, name: str) -> np.ndarray:
         """Weights of projection ``name`` in the spiker projection's synapse order (pairs must be
         unique)."""
-        conns, p = self.connections[name]
+        synapse_model, p = self.connections[name]
+        pre, post = self.nodes[p.pre.name], self.nodes[p.post.name]
+        conns = _import_nest().GetConnections(pre, post, synapse_model=synapse_model)
         got = conns.get(["source", "target", "weight"])
         pre0, post0 = self.nodes[p.pre.name][0].global_id, self.nodes[p.post.name][0].global_id
         key = (np.asarray(got["source"]) - pre0) * p.post.n + (np.asarray(got["target"]) - post0)
@@ -233,7 +244,7 @@ def _nest_model(pop: Population, dt: float) -> NestNeuron:
     return build(pop, dt)
 
 
-def to_nest(net, duration: float, threads: int = 1) -> NestModel:
+def to_nest(net, duration: float, threads: int = 1, native_inputs: bool = False) -> NestModel:
     """Build ``net`` in NEST (resetting NEST's kernel) for a run of ``duration`` ms.
 
     Parameters
@@ -244,6 +255,10 @@ def to_nest(net, duration: float, threads: int = 1) -> NestModel:
         ms; inputs are precomputed for this long.
     threads : int
         NEST's ``local_num_threads``.
+    native_inputs : bool
+        ``False`` (default): inputs are precomputed, NEST gets spiker's numbers. ``True``: NEST
+        draws noise and Poisson trains itself (``noise_generator``, ``poisson_generator``), for
+        speed comparisons where precomputed inputs would not fit in memory.
 
     Returns
     -------
@@ -259,11 +274,16 @@ def to_nest(net, duration: float, threads: int = 1) -> NestModel:
     else:  # pragma: no cover - NEST < 3.9
         nest.set_verbosity("M_ERROR")
     nest.SetKernelStatus({"resolution": dt, "local_num_threads": int(threads), "rng_seed": 1})
-    I_ext = external_current(net, n_steps)
-    trains = source_spikes(net, n_steps)
+    dense, native = split_currents(net, (Noise,) if native_inputs else ())
+    # without precomputed varying inputs, one row of constant current stands for every step
+    I_ext = external_current(net, n_steps, dense) if dense else net._I_const[None, :]
+    trains = source_spikes(net, n_steps, poisson=not native_inputs)
     model = NestModel(dt=dt, duration=n_steps * dt)
     notes = model.notes
     for g in net.groups:
+        if isinstance(g, PoissonSource) and native_inputs:
+            model.nodes[g.name] = _native_poisson(nest, g, dt)
+            continue
         if isinstance(g, SpikeSource | PoissonSource):
             steps, idx = trains[g.name]
             # generator -> parrot (one step): NEST's plastic synapses need a neuron as source.
@@ -304,6 +324,7 @@ def to_nest(net, duration: float, threads: int = 1) -> NestModel:
                         amplitude_values=col[change].tolist(),
                     )
             nest.Connect(gens, nodes, "one_to_one", {"delay": dt})
+        _native_noise(nest, native, g, nodes, dt)
         rec = nest.Create("spike_recorder")
         nest.Connect(nodes, rec)
         model.nodes[g.name] = nodes
@@ -346,7 +367,7 @@ def to_nest(net, duration: float, threads: int = 1) -> NestModel:
         tgt = (post[0].global_id + p.j).astype(np.int64)
         syn["delay"] = np.round(syn["delay"], 10)
         nest.Connect(src, tgt, "one_to_one", syn)
-        model.connections[p.name] = (nest.GetConnections(pre, post), p)
+        model.connections[p.name] = (syn["synapse_model"], p)
     for bound in net._poisson_inputs:  # statistically equal: NEST draws its own spikes
         spec, target = bound.spec, models[bound.target.name]
         nodes = model.nodes[bound.target.name][bound.cols - bound.target.start]
@@ -363,6 +384,32 @@ def to_nest(net, duration: float, threads: int = 1) -> NestModel:
             f"{spec.n} x {spec.rate_hz:g} Hz draws its own spikes (same statistics)"
         )
     return model
+
+
+def _native_poisson(nest, g: PoissonSource, dt: float):
+    """Parrots relaying ``poisson_generator``\\ s, one generator per distinct rate."""
+    parrots = nest.Create("parrot_neuron", g.n)
+    for rate in np.unique(g.rate_hz):
+        gen = nest.Create("poisson_generator", params={"rate": float(rate)})
+        idx = np.nonzero(g.rate_hz == rate)[0]
+        nest.Connect(gen, parrots[idx.tolist()], "all_to_all", {"delay": dt})
+    return parrots
+
+
+def _native_noise(nest, native: list, g: Population, nodes, dt: float) -> None:
+    """``noise_generator``\\ s for the Noise inputs that reach population ``g``, one per distinct
+    (mean, std) pair, switching every interval."""
+    for bound in native:
+        inside = (bound.cols >= g.start) & (bound.cols < g.stop)
+        local = bound.cols[inside] - g.start
+        pairs = np.stack([bound.mean[inside], bound.std[inside]], axis=1)
+        for mean, std in np.unique(pairs, axis=0):
+            which = local[(pairs[:, 0] == mean) & (pairs[:, 1] == std)]
+            gen = nest.Create(
+                "noise_generator",
+                params={"mean": float(mean), "std": float(std), "dt": bound.every * dt},
+            )
+            nest.Connect(gen, nodes[np.sort(which).tolist()], "all_to_all", {"delay": dt})
 
 
 def _stdp_synapse(p, stdp) -> dict:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import numpy as np
 
 import spiker as sp
+from spiker import _validate as check
 from spiker.models.base import Model, catalogue
+from spiker.models.izhikevich2003 import FORMS
 
 
 class PolychronizationModel(Model):
@@ -51,8 +53,13 @@ def _distinct_targets(rng, n_pre, n_candidates, m, exclude_self):
     return post
 
 
-@catalogue("Izhikevich (2006) spnet: 1000 neurons, axonal delays, STDP; polychronous groups (1 h)")
-def polychronization(seed: int = 1, duration: float = 3_600_000.0) -> Model:
+@catalogue(
+    "Izhikevich (2006) spnet: 1000 neurons, axonal delays, STDP; polychronous groups (1 h)",
+    choices={"form": tuple(FORMS)},
+)
+def polychronization(
+    seed: int = 1, duration: float = 3_600_000.0, form: str = "published"
+) -> Model:
     """spnet: 1000 neurons with axonal delays and STDP, as in Izhikevich (2006).
 
     800 excitatory RS cells (a = 0.02, d = 8) and 200 inhibitory FS cells (a = 0.1, d = 2), b = 0.2,
@@ -69,19 +76,29 @@ def polychronization(seed: int = 1, duration: float = 3_600_000.0) -> Model:
     C's ``rand``), trace decay exp(-1/20) = 0.9512 per ms instead of 0.95, and a post spike in the
     very step a presynaptic spike arrives potentiates only (spnet also depresses).
 
+    ``form="euler"`` is the converged setting users run in Brian2: forward Euler at dt = 0.1 ms
+    (``method="euler"``, operation order irrelevant), the synapses as ``"jump"`` (v += w on
+    arrival) with the same weights, delays and plasticity (weights keep their unit, mV of jump,
+    and their bounds [0, 10]: a 1 ms pulse of w carries the charge w, which the jump delivers at
+    once; see :func:`spiker.models.izhikevich2003`), and the thalamic pulse held for 1 ms
+    (10 steps) as in spnet. ``form="published"`` is spnet's own scheme described above.
+
     The neurons form one population ``"neurons"`` (0..799 excitatory). Records: spike records
     ``"exc"`` and ``"inh"`` (indices within the population); projections ``"exc"`` (every
     excitatory synapse, plastic) and ``"inh"``; ``initial["exc"]`` holds the starting excitatory
     weights.
     """
+    check.choice("form", form, FORMS)
+    dt, method, synapse = FORMS[form]
     ne, ni, m, d_max = 800, 200, 100, 20
-    net = sp.Network(dt=1.0, seed=seed)
+    net = sp.Network(dt=dt, seed=seed)
     rng = net.rng
     # one population (so that one projection holds every excitatory synapse): 0..799 excitatory
     is_exc = np.arange(ne + ni) < ne
+    order = {"order": "spnet"} if method == "izhikevich" else {}
     model = sp.Izhikevich(
         a=np.where(is_exc, 0.02, 0.1), b=0.2, c=-65.0, d=np.where(is_exc, 8.0, 2.0),
-        method="izhikevich", order="spnet",
+        method=method, **order,
     )  # fmt: skip
     pop = net.add_neurons(ne + ni, model, name="neurons")
     post_e = _distinct_targets(rng, ne, ne + ni, m, exclude_self=True)
@@ -94,11 +111,11 @@ def polychronization(seed: int = 1, duration: float = 3_600_000.0) -> Model:
         "exc": net.connect(
             pop, pop, i=np.repeat(np.arange(ne), m), j=post_e.ravel(), weight=6.0,
             delay=np.tile(np.repeat(np.arange(1, d_max + 1), m // d_max), ne).astype(float),
-            synapse="pulse", plasticity=stdp, name="exc",
+            synapse=synapse, plasticity=stdp, name="exc",
         ),
         "inh": net.connect(
             pop, pop, i=np.repeat(np.arange(ne, ne + ni), m), j=post_i.ravel(), weight=-5.0,
-            delay=1.0, synapse="pulse", name="inh",
+            delay=1.0, synapse=synapse, name="inh",
         ),
     }  # fmt: skip
     net.add_current(pop, sp.inputs.RandomPulse(amplitude=20.0, interval=1.0))
@@ -107,4 +124,5 @@ def polychronization(seed: int = 1, duration: float = 3_600_000.0) -> Model:
         "inh": net.record_spikes(pop, neurons=np.arange(ne, ne + ni)),
     }
     initial = {"exc": projections["exc"].weight.copy()}
-    return PolychronizationModel("polychronization", net, records, duration, projections, initial)
+    name = "polychronization" if form == "published" else f"polychronization(form={form!r})"
+    return PolychronizationModel(name, net, records, duration, projections, initial)

@@ -85,3 +85,20 @@ def test_to_nest_names_what_cannot_be_built(kwargs, message):
     net.add_neurons(2, sp.Izhikevich(**kwargs), name="p")
     with pytest.raises(ValueError, match=f"population 'p' cannot be built in NEST: .*{message}"):
         to_nest(net, 10.0)
+
+
+def test_weights_are_read_back_per_projection_in_spikers_synapse_order():
+    # two projections over the same (pre, post) pairs, one static and one plastic: each reads
+    # back its own synapses (fetched by synapse model when asked, not at build time)
+    net = sp.Network(dt=0.1, seed=8)
+    src = net.add_poisson(20, 40.0)
+    cells = net.add_neurons(5, sp.Izhikevich(method="euler"), name="cells")
+    stdp = sp.STDP(a_plus=0.05, a_minus=0.05, w_max=8.0)
+    plastic = net.connect(src, cells, weight=4.0, plasticity=stdp, name="plastic")
+    static = net.connect(src, cells, weight=sp.Uniform(0.0, 4.0), name="static")
+    model = to_nest(net, 500.0)
+    model.run()
+    np.testing.assert_array_equal(model.weights("static"), static.weight)
+    w = model.weights("plastic")
+    assert w.shape == (plastic.n,) and np.all((w >= 0) & (w <= 8.0))
+    assert np.mean(w != 4.0) > 0.5  # STDP moved them

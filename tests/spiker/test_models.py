@@ -95,3 +95,52 @@ def test_default_figure_is_the_raster_of_every_spike_record():
     assert (
         ax.collections[0].get_offsets().shape[0] == m.records["exc"].count + m.records["inh"].count
     )
+
+
+def test_izhikevich2003_scaled_keeps_net_m_mean_drive_with_k_inputs_per_neuron():
+    m = sp.models.izhikevich2003(n=2000, k=100)
+    exc, inh = m.net.groups
+    assert (exc.n, inh.n) == (1600, 400)
+    drive = {}
+    for p in m.net.projections:
+        per_post = np.bincount(p.j, minlength=p.post.n)
+        assert np.all(per_post == (80 if p.pre is exc else 20))  # fixed in-degree 80 + 20
+        pairs = p.i.astype(np.int64) * p.post.n + p.j
+        assert np.unique(pairs).size == p.n  # distinct presynaptic cells
+        scale = 0.5 * 800 / 80 if p.pre is exc else -200 / 20  # 1000/k = 10
+        w = p.weight / scale  # U(0, 1)
+        assert w.min() >= 0 and w.max() < 1 and abs(w.mean() - 0.5) < 0.01
+        drive[(p.pre.name, p.post.name)] = p.weight.sum() / p.post.n
+    # net.m: 800 * 0.25 = 200 from excitatory and 200 * -0.5 = -100 from inhibitory cells
+    # per unit rate, into every neuron; here within 1 % (sampling of the weights)
+    for (pre, _), value in drive.items():
+        assert value == pytest.approx(200.0 if pre == "exc" else -100.0, rel=0.01)
+
+
+def test_izhikevich2003_default_is_unchanged_by_the_scaling_parameters():
+    a = sp.models.izhikevich2003(seed=4).run(300.0, progress=False)
+    b = sp.models.izhikevich2003(seed=4, n=1000, k=None, form="published").run(
+        300.0, progress=False
+    )
+    for name in ("exc", "inh"):
+        np.testing.assert_array_equal(a.records[name].steps, b.records[name].steps)
+        np.testing.assert_array_equal(a.records[name].i, b.records[name].i)
+
+
+def test_izhikevich2003_euler_form_is_forward_euler_at_0_1_ms_with_jumps_of_the_same_weights():
+    pub, eul = sp.models.izhikevich2003(seed=5), sp.models.izhikevich2003(seed=5, form="euler")
+    assert eul.net.dt == 0.1 and all(g.model.method == "euler" for g in eul.net.groups)
+    for p, q in zip(pub.net.projections, eul.net.projections, strict=True):
+        assert (p.kind, q.kind) == ("pulse", "jump") and np.all(q.delay_steps == 10)
+        np.testing.assert_array_equal(p.weight, q.weight)
+    eul.run(1000.0, progress=False)
+    # converged dynamics of the same network: rates near net.m's 7.5 Hz (they differ by the
+    # integration scheme; 5..12 Hz excludes the runaway of forward Euler at dt = 1 ms)
+    assert 5.0 < eul.records["exc"].rate() < 12.0 and 5.0 < eul.records["inh"].rate() < 12.0
+
+
+def test_izhikevich2003_rejects_an_in_degree_the_populations_cannot_give():
+    with pytest.raises(ValueError, match="k = 100 needs 80 excitatory and 20 inhibitory"):
+        sp.models.izhikevich2003(n=50, k=100)
+    with pytest.raises(ValueError, match="form"):
+        sp.models.izhikevich2003(form="rk4")

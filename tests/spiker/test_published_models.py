@@ -82,3 +82,33 @@ def test_stdp_competition_histogram_turns_u_shaped():
     assert traces.values.shape == (2, 1001)  # every 100 ms from 0, and the final state
     np.testing.assert_array_equal(traces.values[:, -1], w[:2])
     assert traces.t[-1] == 100_000.0
+
+
+def test_polychronization_euler_form_keeps_spnet_structure_with_jumps_at_0_1_ms():
+    pub = sp.models.polychronization(seed=4)
+    eul = sp.models.polychronization(seed=4, form="euler")
+    (pop,) = eul.net.groups
+    assert eul.net.dt == 0.1 and pop.model.method == "euler"
+    for name in ("exc", "inh"):
+        p, q = pub.projections[name], eul.projections[name]
+        np.testing.assert_array_equal(p.i, q.i)
+        np.testing.assert_array_equal(p.j, q.j)
+        np.testing.assert_array_equal(q.delay_steps, 10 * p.delay_steps)  # same delays in ms
+        assert q.kind == "jump" and p.kind == "pulse"
+    assert eul.projections["exc"].plasticity == pub.projections["exc"].plasticity
+    eul.run(2000.0, progress=False)
+    # spnet's regime: excitatory cells fire a few Hz, inhibitory ones faster
+    exc, inh = eul.records["exc"].rate(), eul.records["inh"].rate()
+    assert 0.5 < exc < 10.0 and exc < inh < 60.0
+
+
+def test_feedforward_stdp_fires_in_a_learning_regime_and_moves_weights():
+    m = sp.models.feedforward_stdp(seed=3, n_inputs=500, n_neurons=20, rate_hz=20.0)
+    proj = m.projections["input"]
+    assert proj.n == 500 * 20 and proj.kind == "jump" and m.net.dt == 0.1
+    w0 = proj.weight.copy()
+    m.run(2000.0, progress=False)
+    # mean drive 500 * 20 Hz * 0.5 mV = 5 mV/ms, as with the defaults: RS cells at ~5-25 Hz
+    assert 5.0 < m.records["neurons"].rate() < 25.0
+    moved = np.abs(proj.weight - w0)
+    assert np.mean(moved > 1e-3) > 0.9 and proj.weight.min() >= 0 and proj.weight.max() <= 1.0
