@@ -511,7 +511,13 @@ class Network:
         return self._compiled
 
     # -------------------------------------------------------------------- run
-    def run(self, duration: float, progress: bool | None = None) -> None:
+    def run(
+        self,
+        duration: float,
+        progress: bool | None = None,
+        callback=None,
+        every_ms: float | None = None,
+    ) -> None:
         """Simulate ``duration`` ms more, continuing from where the last run stopped.
 
         Schedule of step n (time ``t = n*dt``), the same for every step::
@@ -549,6 +555,16 @@ class Network:
         progress : bool or None
             Progress bar with ETA (tqdm). ``None`` (default) shows it only if the run lasts
             more than 2 s; ``False`` never.
+        callback : callable ``f(net)``, optional
+            A closed loop: called after every step that ends at a multiple of ``every_ms`` of
+            model time (``net.t`` is then that multiple). It may read the records (complete up
+            to ``net.t``), change values (weights, ``pop.v``, constant currents, Poisson rates)
+            and schedule events; the run goes on with what it set. It may not add groups,
+            projections, inputs or monitors (RuntimeError). An exception it raises stops the
+            run at that step, with state and records consistent, and propagates;
+            KeyboardInterrupt alike.
+        every_ms : float
+            Interval of the callback, ms, a positive multiple of dt; required with it.
 
         Ctrl+C stops the run between chunks of steps: everything recorded up to the last whole
         step is kept, the network can be run further, and KeyboardInterrupt is raised.
@@ -557,6 +573,15 @@ class Network:
         n_total = check.duration_steps("duration", duration, self.dt)
         if progress is not None and not isinstance(progress, bool):
             raise TypeError(f"progress must be True, False or None; got {progress!r}")
+        every = 0
+        if callback is not None:
+            if not callable(callback):
+                raise TypeError(f"callback must be a callable f(net); got {callback!r}")
+            if every_ms is None:
+                raise ValueError("every_ms is required with a callback: how often to call it, ms")
+            every = check.whole_steps("every_ms", every_ms, self.dt, interval=True)
+        elif every_ms is not None:
+            raise ValueError("every_ms is the interval of a callback; give callback= too")
         if n_total == 0:
             return
-        simulate(self, self._compile(), n_total, progress)
+        simulate(self, self._compile(), n_total, progress, callback, every)

@@ -42,7 +42,7 @@ class RunBuffers:
         self.net = net
         self.comp = comp
         N = net.n
-        self.n0 = n0 = net.step  # first step of the run
+        self.start = self.n0 = n0 = net.step  # first step of the run; of the buffers' content
         # state monitors: one flat buffer, rows of monitor m at mon_base[m]; a monitor samples
         # the steps that are multiples of its `every`, the first of them at first[m]
         recs = net._state_records
@@ -149,9 +149,11 @@ class RunBuffers:
         self.spk_step = np.resize(self.spk_step, cap)
         self.spk_idx = np.resize(self.spk_idx, cap)
 
-    def finish(self, plastic: np.ndarray) -> None:
-        """Hand what was recorded in steps n0 .. net.step - 1 to the records, and the end-of-run
-        samples of records with ``record_final`` (``plastic``: the kernel's plastic state)."""
+    def flush(self, plastic: np.ndarray | None = None, final: bool = False) -> None:
+        """Hand what was recorded since the last flush (steps n0 .. net.step - 1) to the records
+        and start the buffers over from net.step. ``final``: the end of the run, with the
+        end-of-run samples of records with ``record_final`` (``plastic``: the kernel's plastic
+        state rows)."""
         net, n0 = self.net, self.n0
         count = int(self.spk_count[0])
         steps, idx = self.spk_step[:count], self.spk_idx[:count]
@@ -159,6 +161,7 @@ class RunBuffers:
             sel = np.isin(idx, r.neurons + r.group.start, kind="table") if count else idx == 0
             r._append(steps[sel], idx[sel] - r.group.start)
             r.t_stop = net.t
+        self.spk_count[0] = 0
         for m, r in enumerate(net._state_records):
             rows = int(self.mon_rows[m])
             width = int(self.mon_ptr[m + 1] - self.mon_ptr[m])
@@ -167,13 +170,17 @@ class RunBuffers:
                 self.first[m] + r.every * np.arange(rows, dtype=np.int64),
                 self.mon_out[base : base + rows * width].reshape(rows, width),
             )
-            if r.record_final and net.step > n0:
+            self.first[m] += rows * r.every
+            self.mon_rows[m] = 0
+            if final and r.record_final and net.step > self.start:
                 idx = self.mon_idx[self.mon_ptr[m] : self.mon_ptr[m + 1]]
                 r._append(np.array([net.step], np.int64), self._final(r, idx, plastic)[None],
                           final=True)  # fmt: skip
         n_done = net.step - n0
         for q, r in enumerate(net._rate_records):
             r._append(n0 + np.arange(n_done, dtype=np.int64), self.rate_out[q, :n_done])
+        self.rate_out[:, :n_done] = 0
+        self.n0 = net.step
 
     def _final(self, rec, idx: np.ndarray, plastic: np.ndarray) -> np.ndarray:
         """The current value of a state record's variable for units (or plastic rows) idx."""
@@ -245,16 +252,50 @@ def sigint_flag():
         signal.signal(signal.SIGINT, previous)
 
 
-def simulate(net, comp: Compiled, n_total: int, progress: bool | None) -> None:
-    """Run ``n_total`` steps of ``net`` in chunks: progress bar, Ctrl+C between chunks, records
-    handed over whatever happens (see :meth:`spiker.Network.run`)."""
+def _kernel_groups(comp: Compiled) -> tuple[dict, np.ndarray]:
+    """The run's fixed kernel groups, with the projections' present weights."""
     plastic = gather_plastic(comp)
     groups = {
         "static": comp.static.with_weights(),
         "static0": comp.static0.with_weights(),
         "plastic": comp.plastic_arrays._replace(ps=plastic) if comp.plastic else None,
     }
+    return groups, plastic
+
+
+def _structure(net) -> tuple:
+    """What a run's buffers and compiled arrays were made for."""
+    return (net._compiled, len(net.groups), len(net.projections), len(net._currents),
+            len(net._poisson_inputs), len(net._spike_records), len(net._state_records),
+            len(net._rate_records))  # fmt: skip
+
+
+def _call_back(net, comp, runtime, callback, plastic, structure):
+    """Between chunks: hand the records over, let ``callback(net)`` read and change the
+    network, and take its changes (weights, state, currents) back into the run. Returns the new
+    kernel groups and plastic state."""
+    runtime.flush()
+    scatter_plastic(comp, plastic)
+    callback(net)
+    if _structure(net) != structure:
+        raise RuntimeError(
+            "the callback changed the network's structure (added a group, projection, input or "
+            "monitor); a callback may change values (weights, state, currents), the structure "
+            "only between runs"
+        )
+    return _kernel_groups(comp)
+
+
+def simulate(
+    net, comp: Compiled, n_total: int, progress: bool | None, callback=None, every: int = 0
+) -> None:
+    """Run ``n_total`` steps of ``net`` in chunks: progress bar, Ctrl+C between chunks,
+    ``callback(net)`` after every step that ends at a multiple of ``every`` steps, records
+    handed over whatever happens (see :meth:`spiker.Network.run`)."""
+    groups, plastic = _kernel_groups(comp)
     runtime = RunBuffers(net, n_total, comp)
+    structure = _structure(net)
+    in_kernel = True  # the kernel's plastic state is newer than the projections' weights
     from tqdm.auto import tqdm
 
     def progress_bar(initial: float):
@@ -280,7 +321,10 @@ def simulate(net, comp: Compiled, n_total: int, progress: bool | None) -> None:
         with sigint_flag() as flag:
             while done < n_total:
                 k = min(chunk, n_total - done)
+                if callback is not None:  # a chunk ends where the callback is due
+                    k = min(k, every - net.step % every)
                 tic = time.perf_counter()
+                in_kernel = True
                 status = runtime.advance(net.step, k, groups)
                 elapsed = time.perf_counter() - tic
                 advanced = net.step - n0 - done
@@ -299,11 +343,17 @@ def simulate(net, comp: Compiled, n_total: int, progress: bool | None) -> None:
                 if flag.is_set():
                     interrupted = True
                     break
+                if callback is not None and advanced and net.step % every == 0:
+                    in_kernel = False
+                    groups, plastic = _call_back(net, comp, runtime, callback, plastic, structure)
     finally:
         if bar is not None:
             bar.close()
-        runtime.finish(plastic)
-        scatter_plastic(comp, plastic)
+        if in_kernel:
+            scatter_plastic(comp, plastic)
+        else:  # a callback raised: the projections hold the state it left
+            plastic = gather_plastic(comp)
+        runtime.flush(plastic, final=True)
     if runtime.info[0] == STATUS_DIVERGED:
         i, n = int(runtime.info[1]), int(runtime.info[2])
         g = next(g for g in net.groups if g.start <= i < g.stop)
