@@ -15,13 +15,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from spiker import _validate as check
-from spiker.kernels.layout import BUF_EXP0, BUF_JUMP, BUF_PULSE, Plastic, Static
-from spiker.kernels.plasticity import N_STATE
+from spiker.compile_plastic import PlasticPart, compile_plastic
+from spiker.kernels.layout import BUF_EXP0, BUF_JUMP, BUF_PULSE, Static
 
 _BUF_FOR_KIND = {"pulse": BUF_PULSE, "jump": BUF_JUMP}
-# per plastic synapse, the columns S_* of kernels/plasticity.py (steps stored as float64)
-PLASTIC_STATE = ("w", "x", "xl", "y", "yl", "sd")
 
 
 def _cat(xs, dtype):
@@ -59,27 +56,16 @@ class Compiled:
     ----------
     static, static0 : StaticPart
         Static synapses with delays of one step or more, and with zero delay.
-    plastic : list of Projection
-        The plastic projections.
-    plastic_arrays : kernels.layout.Plastic
-        Their layout; ``hist``, ``hist_n`` and ``ps`` are placeholders filled at each run.
-    sorder : int array
-        Kernel state row order of the plastic synapses (all plastic projections concatenated).
-    p_of : dict
-        ``id(projection) -> state rows`` of its synapses, in the projection's order.
-    prule : int array
-        Rule index per state row.
+    plastic : PlasticPart
+        The plastic projections, their kernel group and how to gather and scatter their state
+        (spiker/compile_plastic.py).
     taus, decay : float arrays
         tau_syn (ms) and exp(-dt/tau_syn) of each exponential channel.
     """
 
     static: StaticPart
     static0: StaticPart
-    plastic: list
-    plastic_arrays: Plastic
-    sorder: np.ndarray
-    p_of: dict
-    prule: np.ndarray
+    plastic: PlasticPart
     taus: np.ndarray
     decay: np.ndarray
     pin_col: np.ndarray
@@ -149,55 +135,15 @@ def compile_network(net) -> Compiled:
     static_part = _static_part(delayed, columns(delayed), N)
     static0_part = _static_part(instant, columns(instant), N)
     delay = np.concatenate([p.delay_steps for p in static] or [np.zeros(0, np.int32)])
-    # plastic synapses
-    ppre, ppost, pdelay, pbuf = columns([(p, np.ones(p.n, bool)) for p in plastic])
-    porder = np.lexsort((ppost, pdelay, ppre))
-    index = {}  # id(rule) -> row of the rule tables; rules are compared by identity
-    for p in plastic:
-        index.setdefault(id(p.plasticity), len(index))
-    rules = list({id(p.plasticity): p.plasticity for p in plastic}.values())
-    prule = _cat([np.full(p.n, index[id(p.plasticity)]) for p in plastic], np.int32)
-    rf = np.zeros((len(rules), 8))
-    ri = np.zeros((len(rules), 3), np.int64)
-    for k, r in enumerate(rules):
-        rf[k] = (r.a_plus, r.a_minus, r.tau_plus, r.tau_minus, r.w_min, r.w_max, 0.0, 0.0)
-        ri[k] = (r.pairing == "nearest", r.rule == "multiplicative", 0)
-        if r.update is not None:
-            rf[k, 6:] = (r.update.bias, r.update.decay)
-            ri[k, 2] = check.whole_steps("SpnetUpdate interval", r.update.interval, net.dt,
-                                         interval=True)  # fmt: skip
-    # state rows in postsynaptic order (a postsynaptic spike then reads its incoming synapses
-    # in sequence: these are the most frequent events); the CSR by presynaptic unit points at them
-    sorder = np.lexsort((ppre, ppost))
-    row = np.empty_like(sorder)
-    row[sorder] = np.arange(sorder.shape[0])
-    offsets = np.cumsum([0] + [p.n for p in plastic])
-    arrays = Plastic(
-        hist=np.zeros((1, 1), np.int64),
-        hist_n=np.zeros(1, np.int64),
-        pptr=_csr_ptr(ppre, N),
-        ppost=ppost[porder].astype(np.int32),
-        pdelay=pdelay[porder],
-        pbuf=pbuf[porder],
-        prow=row[porder].astype(np.int64),
-        ps=np.zeros((0, N_STATE)),
-        qptr=_csr_ptr(ppost, N),
-        rf=rf,
-        ri=ri,
-        dec=_decay_tables(rf, net.dt),
-        zero=bool(np.any(pdelay == 0)),
-    )
-    L = max(2, int(delay.max()) + 1 if delay.size else 2, int(pdelay.max()) + 1 if plastic else 2)
-    H = int(pdelay.max()) + 1 if plastic else 1
+    plastic_part = compile_plastic(plastic, N, net.dt,
+                                   lambda p: buffer_of(p.kind, p.tau_syn, taus))  # fmt: skip
+    L = max(2, int(delay.max()) + 1 if delay.size else 2, plastic_part.max_delay + 1)
+    H = plastic_part.max_delay + 1 if plastic else 1
     resize_state(net, N, taus, L, H)
     return Compiled(
         static=static_part,
         static0=static0_part,
-        plastic=plastic,
-        plastic_arrays=arrays,
-        sorder=sorder,
-        p_of={id(p): row[offsets[k] : offsets[k + 1]] for k, p in enumerate(plastic)},
-        prule=prule[sorder],
+        plastic=plastic_part,
         taus=np.array(taus, dtype=np.float64),
         decay=np.array([math.exp(-net.dt / tau) for tau in taus]),
         pin_col=_cat([b.cols for b in net._poisson_inputs], np.int64),
@@ -209,39 +155,6 @@ def compile_network(net) -> Compiled:
             np.int64,
         ),  # fmt: skip
     )
-
-
-def _decay_tables(rf: np.ndarray, dt: float, size: int = 4096) -> np.ndarray:
-    """exp(-(k*dt)/tau) for k < size, per rule, for tau_plus (0) and tau_minus (1).
-
-    math.exp is libm's exp, the function the kernel falls back on, so both give the same bits.
-    """
-    dec = np.empty((rf.shape[0], 2, size))
-    for r in range(rf.shape[0]):
-        for which, tau in enumerate((rf[r, 2], rf[r, 3])):
-            dec[r, which] = [math.exp(-(float(k) * dt) / tau) for k in range(size)]
-    return dec
-
-
-def gather_plastic(comp: Compiled) -> np.ndarray:
-    """Per-plastic-synapse state, one 64-byte row per synapse in kernel order (see
-    kernels/plasticity.py), from the projections."""
-    sorder = comp.sorder
-    out = np.zeros((sorder.shape[0], N_STATE))
-    for col, key in enumerate(PLASTIC_STATE):
-        arrays = [p._plastic[key] if key != "w" else p.weight for p in comp.plastic]
-        out[:, col] = _cat(arrays, np.float64)[sorder]
-    out[:, len(PLASTIC_STATE)] = comp.prule
-    return out
-
-
-def scatter_plastic(comp: Compiled, state: np.ndarray) -> None:
-    """Write the kernel's plastic state back into the projections."""
-    for p in comp.plastic:
-        rows = state[comp.p_of[id(p)]]
-        p.weight[:] = rows[:, 0]
-        for col, key in enumerate(PLASTIC_STATE[1:], start=1):
-            p._plastic[key][:] = rows[:, col]
 
 
 def resize_state(net, N: int, taus: list[float], L: int, H: int) -> None:

@@ -12,8 +12,11 @@ from contextlib import contextmanager
 
 import numpy as np
 
-from spiker.compile import Compiled, gather_plastic, scatter_plastic
+from spiker.compile import Compiled
 from spiker.groups import PoissonSource, SpikeSource
+from spiker.kernels import izhikevich as kizh
+from spiker.kernels import izhikevich2007 as ki07
+from spiker.kernels import lif as klif
 from spiker.kernels import run_steps
 from spiker.kernels.layout import (
     FAMILY_IZHIKEVICH,
@@ -30,7 +33,6 @@ from spiker.kernels.layout import (
     Scratch,
     Synaptic,
 )
-from spiker.kernels.plasticity import S_W
 
 _VAR_BUDGET = 2_000_000  # float64 entries of the per-chunk time-varying current (16 MB)
 
@@ -60,7 +62,7 @@ class RunBuffers:
         self.mon_ptr = np.concatenate([[0], np.cumsum(widths)]).astype(np.int64)
         self.mon_idx = np.concatenate(
             [
-                comp.p_of[id(r.projection)][r.synapses]
+                comp.plastic.syn_of[comp.plastic.projections.index(r.projection)][r.synapses]
                 if r.var == "w"
                 else r.neurons + r.group.start
                 for r in recs
@@ -83,6 +85,15 @@ class RunBuffers:
         self.spk_count = np.zeros(1, np.int64)
         self.fired = np.empty(N, np.int64)
         self.spiked = np.zeros(N, np.bool_)
+        self.ext = np.zeros(N)
+        self.present = present(net._family, net._method)
+        groups = sorted(net.groups, key=lambda g: g.start)  # populations and sources
+        self.ranges = (
+            np.array([g.start for g in groups], np.int64),
+            np.array([g.stop for g in groups], np.int64),
+            np.array([net._family[g.start] for g in groups], np.int64),
+            np.array([net._method[g.start] for g in groups], np.int64),
+        )
         self.info = np.zeros(4, np.int64)
         self.sources = [g for g in net.groups if isinstance(g, SpikeSource | PoissonSource)]
         # time-varying currents of a chunk, (chunk, N); its size bounds the chunk
@@ -122,12 +133,13 @@ class RunBuffers:
         ext_idx = np.concatenate([e[1] for e in ev] or [np.zeros(0, np.int64)]).astype(np.int64)
         order = np.lexsort((ext_idx, ext_step))
         ext_step, ext_idx = ext_step[order], ext_idx[order]
-        neurons = Neurons(net._family, net._method, net._x, net._p, net._I, present(net._family))
+        neurons = Neurons(net._family, net._method, net._x, net._p, net._I, self.present,
+                          *self.ranges)  # fmt: skip
         syn = Synaptic(net._ring, net._I_syn, self.comp.decay, self.comp.taus)
         plastic = groups["plastic"]
         if plastic is not None:
             plastic = plastic._replace(hist=net._hist, hist_n=net._hist_n)
-        scratch = Scratch(self.fired, self.spiked, self.info)
+        scratch = Scratch(self.fired, self.spiked, self.ext, self.info)
         done = 0
         while done < k:
             inputs = Inputs(net._I_const, I_var, done, ext_step, ext_idx, P_var,
@@ -149,7 +161,7 @@ class RunBuffers:
         self.spk_step = np.resize(self.spk_step, cap)
         self.spk_idx = np.resize(self.spk_idx, cap)
 
-    def flush(self, plastic: np.ndarray | None = None, final: bool = False) -> None:
+    def flush(self, plastic=None, final: bool = False) -> None:
         """Hand what was recorded since the last flush (steps n0 .. net.step - 1) to the records
         and start the buffers over from net.step. ``final``: the end of the run, with the
         end-of-run samples of records with ``record_final`` (``plastic``: the kernel's plastic
@@ -182,21 +194,28 @@ class RunBuffers:
         self.rate_out[:, :n_done] = 0
         self.n0 = net.step
 
-    def _final(self, rec, idx: np.ndarray, plastic: np.ndarray) -> np.ndarray:
+    def _final(self, rec, idx: np.ndarray, plastic) -> np.ndarray:
         """The current value of a state record's variable for units (or plastic rows) idx."""
         net = self.net
         if rec.var == "w":
-            return plastic[idx, S_W].copy()
+            return plastic.w[idx].copy()
         if rec.var == "I_syn":
             return net._I_syn[:, idx].sum(axis=0) if net._I_syn.shape[0] else np.zeros(idx.size)
         return net._x[rec.group.state.index(rec.var), idx].copy()
 
 
-def present(family: np.ndarray) -> tuple:
-    """``neurons.present`` of kernels/layout.py: per family code 1, 2, ... whether any unit has
-    it (``np.int8(1)``) or not (``None``)."""
-    codes = (FAMILY_IZHIKEVICH, FAMILY_IZHIKEVICH2007, FAMILY_LIF)
-    return tuple(np.int8(1) if np.any(family == code) else None for code in codes)
+def present(family: np.ndarray, method: np.ndarray) -> tuple:
+    """``neurons.present`` of kernels/layout.py: per family code 1, 2, ..., ``None`` if no unit
+    has it, else a tuple with one slot per method code, ``np.int8(1)`` if a unit of the family
+    uses the method, ``None`` if none does."""
+    out = []
+    for code, n_methods in ((FAMILY_IZHIKEVICH, kizh.N_METHODS),
+                            (FAMILY_IZHIKEVICH2007, ki07.N_METHODS),
+                            (FAMILY_LIF, klif.N_METHODS)):  # fmt: skip
+        used = set(method[family == code].tolist())
+        slots = tuple(np.int8(1) if m in used else None for m in range(n_methods))
+        out.append(slots if used else None)
+    return tuple(out)
 
 
 def _record_code(rec) -> int:
@@ -252,13 +271,14 @@ def sigint_flag():
         signal.signal(signal.SIGINT, previous)
 
 
-def _kernel_groups(comp: Compiled) -> tuple[dict, np.ndarray]:
-    """The run's fixed kernel groups, with the projections' present weights."""
-    plastic = gather_plastic(comp)
+def _kernel_groups(comp: Compiled) -> tuple[dict, object]:
+    """The run's kernel groups of synapses, with the projections' present weights and plastic
+    state (``None`` for the plastic group without plastic synapses)."""
+    plastic = comp.plastic.gather()
     groups = {
         "static": comp.static.with_weights(),
         "static0": comp.static0.with_weights(),
-        "plastic": comp.plastic_arrays._replace(ps=plastic) if comp.plastic else None,
+        "plastic": plastic,
     }
     return groups, plastic
 
@@ -275,7 +295,7 @@ def _call_back(net, comp, runtime, callback, plastic, structure):
     network, and take its changes (weights, state, currents) back into the run. Returns the new
     kernel groups and plastic state."""
     runtime.flush()
-    scatter_plastic(comp, plastic)
+    comp.plastic.scatter(plastic)
     callback(net)
     if _structure(net) != structure:
         raise RuntimeError(
@@ -350,9 +370,9 @@ def simulate(
         if bar is not None:
             bar.close()
         if in_kernel:
-            scatter_plastic(comp, plastic)
+            comp.plastic.scatter(plastic)
         else:  # a callback raised: the projections hold the state it left
-            plastic = gather_plastic(comp)
+            plastic = comp.plastic.gather()
         runtime.flush(plastic, final=True)
     if runtime.info[0] == STATUS_DIVERGED:
         i, n = int(runtime.info[1]), int(runtime.info[2])

@@ -52,13 +52,21 @@ class Projection:
         self.tau_syn = tau_syn
         self.name = name
         self.plasticity = plasticity
-        # event-driven STDP state per synapse (traces, their last update step, deferred change)
+        # event-driven STDP state. All synapses of one presynaptic unit with one delay (a
+        # "segment") see the same arrivals, so they share one presynaptic trace; all synapses
+        # onto one postsynaptic unit share its postsynaptic trace. Traces are stored with the
+        # step of their last update; the deferred change (SpnetUpdate) is per synapse.
         self._plastic = None
         if plasticity is not None:
-            n = self.i.shape[0]
+            keys = self.i.astype(np.int64) * (int(self.delay_steps.max(initial=0)) + 1)
+            keys += self.delay_steps
+            seg_keys, self._syn_seg = np.unique(keys, return_inverse=True)
+            self._syn_seg = self._syn_seg.astype(np.int64)  # synapse -> its segment
+            n_seg = seg_keys.shape[0]
             self._plastic = {
-                "x": np.zeros(n), "xl": np.zeros(n, np.int64), "y": np.zeros(n),
-                "yl": np.zeros(n, np.int64), "sd": np.zeros(n),
+                "sd": np.zeros(self.i.shape[0]),  # deferred change per synapse
+                "x": np.zeros(n_seg), "xl": np.zeros(n_seg, np.int64),  # per segment
+                "y": np.zeros(post.n), "yl": np.zeros(post.n, np.int64),  # per post unit
             }  # fmt: skip
 
     @property

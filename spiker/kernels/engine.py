@@ -11,9 +11,6 @@ import numpy as np
 from spiker.kernels import families
 from spiker.kernels._jit import inline, inline_ir, kernel, phase
 from spiker.kernels.layout import (
-    ADV_DIVERGED,
-    ADV_QUIET,
-    ADV_SPIKE,
     BUF_EXP0,
     BUF_JUMP,
     BUF_PULSE,
@@ -29,7 +26,6 @@ from spiker.kernels.layout import (
     UPDATE_INTEGRATE,
 )
 from spiker.kernels.plasticity import (
-    S_W,
     remember_spikes,
     stdp_apply_deferred,
     stdp_arrivals,
@@ -74,7 +70,7 @@ def run_steps(n_start, n_steps, dt, neurons, inputs, static, static0, syn, plast
         row = n - n_start + inputs.var_row0
         if inputs.pin_col.shape[0] > 0:
             _poisson_inputs(n, row, inputs, syn.ring)
-        n_fired = _update_units(n, row, dt, neurons, inputs, syn, scratch, first_pass)
+        n_fired = _update_units(n, row, dt, neurons, inputs, syn, scratch, first_pass, at_start)
         if n_fired < 0:
             return k
         # 4. spike sources emit their spikes of step n
@@ -88,7 +84,7 @@ def run_steps(n_start, n_steps, dt, neurons, inputs, static, static0, syn, plast
             _propagate(n, fired, n_fired, static0, syn.ring)
             if plastic is not None:
                 stdp_arrivals(n, dt, plastic, syn.ring, at_start, at_start)
-            _update_units(n, row, dt, neurons, inputs, syn, scratch, second_pass)
+            _update_units(n, row, dt, neurons, inputs, syn, scratch, second_pass, n_fired)
         _record_state(n, after_input, neurons, syn, plastic, rec)
         # 7. record spikes
         _record_spikes(n, k, fired, n_fired, rec)
@@ -112,10 +108,10 @@ def _count(mask):
 
 @inline
 def _weight(plastic, p):
-    """The weight of plastic state row p (the group is None without plastic synapses)."""
+    """The weight of plastic synapse p (the group is None without plastic synapses)."""
     if plastic is None:
         return 0.0
-    return plastic.ps[p, S_W]
+    return plastic.w[p]
 
 
 @phase
@@ -156,84 +152,102 @@ def _record_state(n, phase, neurons, syn, plastic, rec):
 
 
 @inline_ir
-def _input_current(i, row, I_const, I_var, pulse, I_syn):
-    """External input of unit i in this step (consuming its "pulse" input), and the total with
-    the synaptic currents: ``((I_const + I_var) + pulse) + I_syn[0] + ...``."""
-    ext = I_const[i]
+def _currents(row, I_const, I_var, pulse, I_syn, ext, I):
+    """Phase 2 for every unit: the external input ``ext = (I_const + I_var) + pulse`` (the
+    "pulse" input due now is consumed) and the total ``I = ext + I_syn[0] + I_syn[1] ...``, in
+    that order (the order of Brian2's rebuild)."""
+    N = ext.shape[0]
     if I_var.shape[0] > 0:
-        ext += I_var[row, i]
-    ext += pulse[i]
-    pulse[i] = 0.0
-    cur = ext
-    for ch in range(I_syn.shape[0]):
-        cur += I_syn[ch, i]
-    return ext, cur
-
-
-@inline_ir
-def _drop_input(i, slot, ring):
-    for b in range(ring.shape[0]):
-        ring[b, slot, i] = 0.0
+        for i in range(N):
+            ext[i] = (I_const[i] + I_var[row, i]) + pulse[i]
+    else:
+        for i in range(N):
+            ext[i] = I_const[i] + pulse[i]
+    for i in range(N):
+        pulse[i] = 0.0
+        I[i] = ext[i]
+    for c in range(I_syn.shape[0]):
+        for i in range(N):
+            I[i] += I_syn[c, i]
 
 
 @phase
-def _update_units(n, row, dt, neurons, inputs, syn, scratch, mode):
-    """Phases 2-6, one unit at a time (each touches only its own state).
+def _update_units(n, row, dt, neurons, inputs, syn, scratch, mode, n_fired):
+    """Phases 2-6 for every unit, population by population (each population's loop vectorises).
 
-    ``mode`` UPDATE_ALL (no zero-delay synapses): input current, integration, synaptic decay,
-    threshold, arrivals of "jump" and "exponential" input, reset, in one pass. With zero-delay
-    synapses the pass is cut in two around their propagation: UPDATE_INTEGRATE (up to the
-    threshold; ``scratch.spiked`` marks the units that spiked), then UPDATE_ARRIVE (arrivals,
-    and the reset of the marked units). The slot's input is cleared as it is consumed. Returns
-    the number of units that spiked (listed in ``scratch.fired``), or -1 on divergence.
+    ``mode`` UPDATE_ALL (no zero-delay synapses): input current, integration, threshold,
+    synaptic decay, arrivals of "jump" and "exponential" input, reset. With zero-delay synapses
+    the update is cut in two around their propagation: UPDATE_INTEGRATE (up to the threshold;
+    ``scratch.spiked`` marks the units that spiked), then UPDATE_ARRIVE (arrivals, and the reset
+    of the marked units among the ``n_fired`` of ``scratch.fired``). The slot's input is cleared
+    as it is consumed; input that reaches a spike source is dropped. Returns the number of units
+    that spiked (listed in ``scratch.fired``), or -1 on divergence.
     """
     ring, I_syn, decay, tau = syn.ring, syn.I_syn, syn.decay, syn.tau
     slot = n % ring.shape[1]
-    pulse = ring[BUF_PULSE, slot]
-    jump = ring[BUF_JUMP, slot]
-    family, method, x, p, I = neurons.family, neurons.method, neurons.x, neurons.p, neurons.I
+    pulse, jump = ring[BUF_PULSE, slot], ring[BUF_JUMP, slot]
+    family, x, p, I = neurons.family, neurons.x, neurons.p, neurons.I
+    r_lo, r_hi, r_family, r_method = neurons.r_lo, neurons.r_hi, neurons.r_family, neurons.r_method
     on_izh, on_i07, on_lif = neurons.present
-    I_const, I_var = inputs.I_const, inputs.I_var
-    fired, spiked, info = scratch.fired, scratch.spiked, scratch.info
-    integrate = mode != UPDATE_ARRIVE
-    arrive = mode != UPDATE_INTEGRATE
-    n_fired = 0
-    for i in range(x.shape[1]):
-        fam = family[i]
-        if fam == FAMILY_SOURCE:  # input reaching a spike source is dropped
-            _drop_input(i, slot, ring)
-            continue
-        if integrate:
-            ext, cur = _input_current(i, row, I_const, I_var, pulse, I_syn)
-            I[i] = cur
-            adv = families.advance(fam, method[i], x, p, i, ext, cur, n, dt, I_syn, decay, tau,
-                                   on_izh, on_i07, on_lif)  # fmt: skip
-            if adv == ADV_DIVERGED:
-                info[0] = STATUS_DIVERGED
-                info[1] = i
-                info[2] = n
-                return -1
-            for ch in range(I_syn.shape[0]):
-                I_syn[ch, i] *= decay[ch]
-            if adv == ADV_SPIKE:
+    fired, spk, ext, info = scratch.fired, scratch.spiked, scratch.ext, scratch.info
+    N = x.shape[1]
+    n_ch = I_syn.shape[0]
+    if mode != UPDATE_ARRIVE:
+        _currents(row, inputs.I_const, inputs.I_var, pulse, I_syn, ext, I)
+        bad = False
+        for r in range(r_lo.shape[0]):
+            if r_family[r] != FAMILY_SOURCE:
+                bad |= families.integrate(r_family[r], r_method[r], r_lo[r], r_hi[r], x, p, ext,
+                                          I, n, dt, I_syn, decay, tau, spk, on_izh, on_i07,
+                                          on_lif)  # fmt: skip
+        if bad:
+            for i in range(N):
+                if family[i] != FAMILY_SOURCE and families.diverged(
+                    family[i], x, i, on_izh, on_i07, on_lif
+                ):
+                    info[0] = STATUS_DIVERGED
+                    info[1] = i
+                    info[2] = n
+                    return -1
+        fused = mode == UPDATE_ALL
+        for c in range(n_ch):  # exponential currents decay (and, fused, take their input)
+            d, current, due = decay[c], I_syn[c], ring[BUF_EXP0 + c, slot]
+            if fused:
+                for i in range(N):
+                    current[i] = current[i] * d + due[i]
+                    due[i] = 0.0
+            else:
+                for i in range(N):
+                    current[i] *= d
+        n_fired = 0
+        for i in range(N):
+            if spk[i]:
                 fired[n_fired] = i
                 n_fired += 1
-                spiked[i] = not arrive
-        else:
-            adv = ADV_SPIKE if spiked[i] else ADV_QUIET
-            spiked[i] = False
-        if arrive:
-            for ch in range(I_syn.shape[0]):
-                w = ring[BUF_EXP0 + ch, slot, i]
-                if w != 0.0:
-                    I_syn[ch, i] += w
-                    ring[BUF_EXP0 + ch, slot, i] = 0.0
-            w = jump[i]
-            if w != 0.0:
-                families.arrive_jump(fam, x, p, i, n, w, on_izh, on_i07, on_lif)
+                spk[i] = not fused
+        if not fused:
+            return n_fired
+    else:
+        for c in range(n_ch):
+            current, due = I_syn[c], ring[BUF_EXP0 + c, slot]
+            for i in range(N):
+                current[i] += due[i]
+                due[i] = 0.0
+    # 5. "jump" arrivals, population by population; 6. resets
+    for r in range(r_lo.shape[0]):
+        if r_family[r] == FAMILY_SOURCE:
+            for i in range(r_lo[r], r_hi[r]):
                 jump[i] = 0.0
-            if adv == ADV_SPIKE:
-                families.reset(fam, x, p, i, n, on_izh, on_i07, on_lif)
+                for c in range(n_ch):
+                    I_syn[c, i] = 0.0
+        else:
+            families.arrive_jumps(r_family[r], r_lo[r], r_hi[r], x, p, jump, n, on_izh, on_i07,
+                                  on_lif)  # fmt: skip
+    for q in range(n_fired):
+        i = fired[q]
+        if family[i] != FAMILY_SOURCE:
+            families.reset(family[i], x, p, i, n, on_izh, on_i07, on_lif)
+            spk[i] = False
     return n_fired
 
 

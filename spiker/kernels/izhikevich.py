@@ -15,9 +15,9 @@ the same terms in another order moves spikes by a step), so it is written out be
 """
 
 import numpy as np
+from numba import uint64
 
-from spiker.kernels._jit import inline_ir
-from spiker.kernels.layout import ADV_DIVERGED, ADV_QUIET, ADV_SPIKE
+from spiker.kernels._jit import inline, inline_ir
 
 # rows of neurons.x and neurons.p for units of this family
 X_V, X_U = 0, 1
@@ -31,6 +31,7 @@ METHOD_RK4 = 2
 METHOD_SPNET = 3  # the published scheme in spnet's operation order (method="izhikevich")
 
 METHOD_CODES = {"euler": METHOD_EULER, "izhikevich": METHOD_IZHIKEVICH, "rk4": METHOD_RK4}
+N_METHODS = 4  # codes 0 .. 3
 
 RECOVERY_STANDARD = 0  # u' = a (b v - u)
 RECOVERY_ACCOMMODATION = 1  # u' = a b (v + 65): Izhikevich 2004, figure 1, feature R
@@ -117,47 +118,144 @@ def step_rk4(v, u, I, a, b, k2, k1, k0, dt):
 
 
 @inline_ir
-def advance(method, x, p, i, I, dt):
-    """Integrate unit i over one step with input current ``I``, then test its threshold.
-
-    Writes the new v, u into ``x[:, i]``; returns ADV_SPIKE, ADV_QUIET, or ADV_DIVERGED (NaN in
-    v, or a non-finite u; an infinite v is a spike: v blew up within the step).
-    """
-    v = x[X_V, i]
-    u = x[X_U, i]
-    a = p[P_A, i]
-    b = p[P_B, i]
-    k2 = p[P_K2, i]
-    k1 = p[P_K1, i]
-    k0 = p[P_K0, i]
-    if method == METHOD_EULER:
-        vn, un = step_euler(v, u, I, a, b, k2, k1, k0, dt)
-    elif method == METHOD_IZHIKEVICH:
-        vn, un = step_izhikevich(
-            v, u, I, a, b, k2, k1, k0, dt, int(p[P_SUBSTEPS, i]), int(p[P_RECOVERY, i])
-        )
-    elif method == METHOD_SPNET:
-        vn, un = step_spnet(v, u, I, a, b, k2, k1, k0, dt, int(p[P_SUBSTEPS, i]))
-    else:
-        vn, un = step_rk4(v, u, I, a, b, k2, k1, k0, dt)
-    x[X_V, i] = vn
-    x[X_U, i] = un
-    if vn != vn or not np.isfinite(un):
-        return ADV_DIVERGED
-    v_peak = p[P_V_PEAK, i]
-    if vn > v_peak or (vn == v_peak and p[P_STRICT, i] == 0.0):
-        return ADV_SPIKE
-    return ADV_QUIET
+def _spikes(vn, v_peak, strict):
+    """The threshold: v >= v_peak, or v > v_peak when ``strict`` (branch-free)."""
+    return (vn > v_peak) | ((vn == v_peak) & (strict == 0.0))
 
 
 @inline_ir
-def arrive_jump(x, i, w):
-    """A "jump" arrival: v += w."""
-    x[X_V, i] += w
+def _bad(vn, un):
+    """NaN in v, or a non-finite u (an infinite v is a spike: v blew up within the step)."""
+    return (vn != vn) | (un - un != 0.0)
+
+
+@inline
+def integrate(method, lo, hi, x, p, I, dt, spk, on_euler, on_published, on_rk4, on_spnet):
+    """Integrate units lo .. hi-1 (one population: one method, substeps and recovery rule) over
+    one step with input currents ``I``; mark in ``spk`` those that reach the threshold. Returns
+    whether any diverged. Each method's loop is branch-free, so that it vectorises; ``on_*`` is
+    None for a method the network does not use (its loop is then not compiled)."""
+    if on_euler is not None:
+        if method == METHOD_EULER:
+            return _integrate_euler(lo, hi, x, p, I, dt, spk)
+    if on_rk4 is not None:
+        if method == METHOD_RK4:
+            return _integrate_rk4(lo, hi, x, p, I, dt, spk)
+    if on_spnet is not None:
+        if method == METHOD_SPNET:
+            return _integrate_spnet(lo, hi, x, p, I, dt, spk, int(p[P_SUBSTEPS, lo]))
+    if on_published is not None:
+        if method == METHOD_IZHIKEVICH:
+            accommodation = int(p[P_RECOVERY, lo]) == RECOVERY_ACCOMMODATION
+            return _integrate_published(lo, hi, x, p, I, dt, spk, int(p[P_SUBSTEPS, lo]),
+                                        accommodation)  # fmt: skip
+    return False
 
 
 @inline_ir
-def reset(x, p, i):
+def _integrate_euler(lo, hi, x, p, I, dt, spk):
+    bad = False
+    for k in range(hi - lo):
+        i = uint64(lo + k)
+        vn, un = step_euler(x[X_V, i], x[X_U, i], I[i], p[P_A, i], p[P_B, i], p[P_K2, i],
+                            p[P_K1, i], p[P_K0, i], dt)  # fmt: skip
+        x[X_V, i] = vn
+        x[X_U, i] = un
+        bad |= _bad(vn, un)
+        spk[i] = _spikes(vn, p[P_V_PEAK, i], p[P_STRICT, i])
+    return bad
+
+
+@inline_ir
+def _integrate_rk4(lo, hi, x, p, I, dt, spk):
+    bad = False
+    for k in range(hi - lo):
+        i = uint64(lo + k)
+        vn, un = step_rk4(x[X_V, i], x[X_U, i], I[i], p[P_A, i], p[P_B, i], p[P_K2, i],
+                          p[P_K1, i], p[P_K0, i], dt)  # fmt: skip
+        x[X_V, i] = vn
+        x[X_U, i] = un
+        bad |= _bad(vn, un)
+        spk[i] = _spikes(vn, p[P_V_PEAK, i], p[P_STRICT, i])
+    return bad
+
+
+@inline_ir
+def _integrate_spnet(lo, hi, x, p, I, dt, spk, substeps):
+    if substeps != 2:
+        return _integrate_spnet_any(lo, hi, x, p, I, dt, spk, substeps)
+    bad = False
+    h = dt / 2
+    for k in range(hi - lo):
+        i = uint64(lo + k)
+        v, u, cur = x[X_V, i], x[X_U, i], I[i]
+        k2, k1, k0 = p[P_K2, i], p[P_K1, i], p[P_K0, i]
+        v = v + h * ((((((k2 * v) + k1) * v) + k0) - u) + cur)
+        v = v + h * ((((((k2 * v) + k1) * v) + k0) - u) + cur)
+        u = u + (dt * p[P_A, i]) * (p[P_B, i] * v - u)
+        x[X_V, i] = v
+        x[X_U, i] = u
+        bad |= _bad(v, u)
+        spk[i] = _spikes(v, p[P_V_PEAK, i], p[P_STRICT, i])
+    return bad
+
+
+@inline_ir
+def _integrate_spnet_any(lo, hi, x, p, I, dt, spk, substeps):
+    bad = False
+    for k in range(hi - lo):
+        i = uint64(lo + k)
+        vn, un = step_spnet(x[X_V, i], x[X_U, i], I[i], p[P_A, i], p[P_B, i], p[P_K2, i],
+                            p[P_K1, i], p[P_K0, i], dt, substeps)  # fmt: skip
+        x[X_V, i] = vn
+        x[X_U, i] = un
+        bad |= _bad(vn, un)
+        spk[i] = _spikes(vn, p[P_V_PEAK, i], p[P_STRICT, i])
+    return bad
+
+
+@inline_ir
+def _integrate_published(lo, hi, x, p, I, dt, spk, substeps, accommodation):
+    bad = False
+    h = dt / substeps
+    two = substeps == 2
+    for k in range(hi - lo):
+        i = uint64(lo + k)
+        v, u, cur = x[X_V, i], x[X_U, i], I[i]
+        k2, k1, k0 = p[P_K2, i], p[P_K1, i], p[P_K0, i]
+        if two:  # net.m's two half steps, unrolled
+            v = v + h * (((((k2 * (v * v)) + k1 * v) + k0) - u) + cur)
+            v = v + h * (((((k2 * (v * v)) + k1 * v) + k0) - u) + cur)
+        else:
+            for _ in range(substeps):
+                v = v + h * (((((k2 * (v * v)) + k1 * v) + k0) - u) + cur)
+        if accommodation:
+            u = u + (dt * p[P_A, i]) * (p[P_B, i] * (v + 65.0))
+        else:
+            u = u + (dt * p[P_A, i]) * (p[P_B, i] * v - u)
+        x[X_V, i] = v
+        x[X_U, i] = u
+        bad |= _bad(v, u)
+        spk[i] = _spikes(v, p[P_V_PEAK, i], p[P_STRICT, i])
+    return bad
+
+
+@inline
+def arrive_jumps(lo, hi, x, p, jump, n):
+    """ "jump" input due now: v += w for units lo .. hi-1, clearing it."""
+    for k in range(hi - lo):
+        i = uint64(lo + k)
+        x[X_V, i] += jump[i]
+        jump[i] = 0.0
+
+
+@inline
+def reset(x, p, i, n):
     """After a spike: v = c, u += d."""
     x[X_V, i] = p[P_C, i]
     x[X_U, i] += p[P_D, i]
+
+
+@inline
+def diverged(x, i):
+    return _bad(x[X_V, i], x[X_U, i])

@@ -12,9 +12,9 @@ operation order ``v + tau*(k*(v-vr)*(v-vt)-u+I)/C`` and ``u + tau*a*(b*(v-vr)-u)
 """
 
 import numpy as np
+from numba import uint64
 
-from spiker.kernels._jit import inline_ir
-from spiker.kernels.layout import ADV_DIVERGED, ADV_QUIET, ADV_SPIKE
+from spiker.kernels._jit import inline, inline_ir
 
 # rows of neurons.x and neurons.p for units of this family
 X_V, X_U = 0, 1
@@ -25,6 +25,7 @@ PARAMS = ("C", "k", "v_r", "v_t", "v_peak", "a", "b", "c", "d")
 METHOD_EULER = 0
 METHOD_RK4 = 1
 METHOD_CODES = {"euler": METHOD_EULER, "rk4": METHOD_RK4}
+N_METHODS = 2
 
 
 @inline_ir
@@ -66,38 +67,53 @@ def step_rk4(v, u, I, C, k, vr, vt, a, b, dt):
     return vn, un
 
 
-@inline_ir
-def advance(method, x, p, i, I, dt):
-    """Integrate unit i over one step with input current ``I``, then test v >= v_peak."""
-    v = x[X_V, i]
-    u = x[X_U, i]
-    C = p[P_C_M, i]
-    k = p[P_K, i]
-    vr = p[P_V_R, i]
-    vt = p[P_V_T, i]
-    a = p[P_A, i]
-    b = p[P_B, i]
-    if method == METHOD_EULER:
-        vn, un = step_euler(v, u, I, C, k, vr, vt, a, b, dt)
-    else:
-        vn, un = step_rk4(v, u, I, C, k, vr, vt, a, b, dt)
-    x[X_V, i] = vn
-    x[X_U, i] = un
-    if vn != vn or not np.isfinite(un):
-        return ADV_DIVERGED
-    if vn >= p[P_V_PEAK, i]:
-        return ADV_SPIKE
-    return ADV_QUIET
+@inline
+def integrate(method, lo, hi, x, p, I, dt, spk, on_euler, on_rk4):
+    """Integrate units lo .. hi-1 (one population) over one step; mark in ``spk`` those that
+    reach v >= v_peak; returns whether any diverged (NaN in v or a non-finite u)."""
+    if on_euler is not None:
+        if method == METHOD_EULER:
+            return _integrate(lo, hi, x, p, I, dt, spk, False)
+    if on_rk4 is not None:
+        if method == METHOD_RK4:
+            return _integrate(lo, hi, x, p, I, dt, spk, True)
+    return False
 
 
 @inline_ir
-def arrive_jump(x, i, w):
-    """A "jump" arrival: v += w."""
-    x[X_V, i] += w
+def _integrate(lo, hi, x, p, I, dt, spk, rk4):
+    bad = False
+    for k in range(hi - lo):
+        i = uint64(lo + k)
+        v, u, cur = x[X_V, i], x[X_U, i], I[i]
+        C, kk, vr, vt = p[P_C_M, i], p[P_K, i], p[P_V_R, i], p[P_V_T, i]
+        if rk4:
+            vn, un = step_rk4(v, u, cur, C, kk, vr, vt, p[P_A, i], p[P_B, i], dt)
+        else:
+            vn, un = step_euler(v, u, cur, C, kk, vr, vt, p[P_A, i], p[P_B, i], dt)
+        x[X_V, i] = vn
+        x[X_U, i] = un
+        bad |= (vn != vn) | (un - un != 0.0)
+        spk[i] = vn >= p[P_V_PEAK, i]
+    return bad
 
 
-@inline_ir
-def reset(x, p, i):
+@inline
+def arrive_jumps(lo, hi, x, p, jump, n):
+    """ "jump" input due now: v += w for units lo .. hi-1, clearing it."""
+    for k in range(hi - lo):
+        i = uint64(lo + k)
+        x[X_V, i] += jump[i]
+        jump[i] = 0.0
+
+
+@inline
+def reset(x, p, i, n):
     """After a spike: v = c, u += d."""
     x[X_V, i] = p[P_C, i]
     x[X_U, i] += p[P_D, i]
+
+
+@inline
+def diverged(x, i):
+    return (x[X_V, i] != x[X_V, i]) | (x[X_U, i] - x[X_U, i] != 0.0)

@@ -14,11 +14,6 @@ STATUS_OK = 0
 STATUS_SPIKES_FULL = 1  # the spike buffer cannot take another step's spikes: grow it, call again
 STATUS_DIVERGED = 2  # a state became NaN or infinite: info[1] = unit, info[2] = step
 
-# ---- what a unit's advance returns ------------------------------------------------------------
-ADV_QUIET = 0
-ADV_SPIKE = 1
-ADV_DIVERGED = -1
-
 # ---- passes of the unit update (engine._update_units) --------------------------------------
 UPDATE_ALL = 0  # phases 2-6 in one pass (no zero-delay synapses)
 UPDATE_INTEGRATE = 1  # phases 2-4: up to the threshold
@@ -47,9 +42,12 @@ REC_WEIGHT = -3  # a plastic synapse's weight (mon_idx holds its state row)
 #: contiguous over units, as separate arrays would be); ``p`` (float64, (NP, N)) the parameters,
 #: likewise; ``I`` (float64, (N,)) the input current of the last step; ``present`` a tuple with
 #: one slot per family in code order (FAMILY_IZHIKEVICH, FAMILY_IZHIKEVICH2007, FAMILY_LIF):
-#: ``np.int8(1)`` where the network has units of the family, ``None`` where not, so that the
-#: kernel compiles only the families it runs (kernels/families.py).
-Neurons = namedtuple("Neurons", "family method x p I present")
+#: ``None`` where the network has no unit of the family, else a tuple with one slot per method
+#: code, ``np.int8(1)`` or ``None``, so that the kernel compiles only the families and methods
+#: it runs (kernels/families.py).
+#: ``r_lo``, ``r_hi``, ``r_family``, ``r_method``: the populations (and spike sources), each a
+#: range of units of one family and one method, updated by one vectorised loop.
+Neurons = namedtuple("Neurons", "family method x p I present r_lo r_hi r_family r_method")
 
 #: External input of a chunk of steps. ``I_const`` (N,); ``I_var`` (rows, N) the time-varying
 #: current of steps ``n_start - var_row0 ...`` (row ``n - n_start + var_row0``; zero rows when
@@ -69,11 +67,21 @@ Static = namedtuple("Static", "seg_ptr seg_buf seg_delay seg_lo post w")
 #: L, N); ``I_syn`` (channels, N); ``decay`` = exp(-dt/tau) and ``tau`` (ms) per channel.
 Synaptic = namedtuple("Synaptic", "ring I_syn decay tau")
 
-#: Plastic synapses (see kernels/plasticity.py): spike history ``hist`` (H, N), ``hist_n`` (H,);
-#: arrivals CSR by presynaptic unit sorted by delay ``pptr``, ``ppost``, ``pdelay``, ``pbuf``,
-#: ``prow``; state rows ``ps`` (P, N_STATE) in postsynaptic order with ``qptr``; rule tables
-#: ``rf``, ``ri``, ``dec``; ``zero`` (bool) whether any has zero delay.
-Plastic = namedtuple("Plastic", "hist hist_n pptr ppost pdelay pbuf prow ps qptr rf ri dec zero")
+#: Plastic synapses (see kernels/plasticity.py, spiker/compile_plastic.py). Per synapse, by
+#: presynaptic unit, delay, projection and postsynaptic unit: weight ``w``, deferred change
+#: ``sd`` (empty without a deferred rule), target ``post``, index ``ysyn`` of its postsynaptic
+#: trace. Per segment g (the synapses ``g_lo[g] .. g_hi[g]-1`` of one unit, delay and
+#: projection): ``g_delay``, ``g_rule``, ``g_buf`` (ring buffer), presynaptic trace ``gx`` and
+#: the step ``gxl`` of its last update; ``gptr`` the segments of each unit, sorted by delay.
+#: Per unit j: incoming synapses ``qe[qptr[j]:qptr[j+1]]`` with their segments ``qg``;
+#: postsynaptic traces ``Y[yidx[yptr[j]:yptr[j+1]]]`` (one per projection onto j), their last
+#: update ``Yl`` and rule ``y_rule``. Rule tables ``rf``, ``ri``, ``dec``. The spike history
+#: ``hist`` (H, N), ``hist_n`` (H,). ``zero``: whether any delay is zero.
+Plastic = namedtuple(
+    "Plastic",
+    "w sd post ysyn g_lo g_hi g_delay g_rule g_buf gx gxl gptr qptr qe qg Y Yl y_rule yptr yidx "
+    "rf ri dec hist hist_n zero",
+)
 
 #: What a run records. Spikes: ``spike_mask`` (N,) bool, ``spk_step``/``spk_idx`` a growing
 #: buffer filled up to ``spk_count[0]``. State: monitor m samples variable ``mon_var[m]`` of units
@@ -86,6 +94,7 @@ Records = namedtuple(
     "mon_out rate_lo rate_hi rate_out rate_col0",
 )
 
-#: Scratch: ``fired`` (N,) the units that spiked in the step; ``spiked`` (N,) bool, set between
-#: the two passes of a step with zero-delay synapses; ``info`` (4,) the status.
-Scratch = namedtuple("Scratch", "fired spiked info")
+#: Scratch: ``fired`` (N,) the units that spiked in the step; ``spiked`` (N,) bool, the units
+#: that reached their threshold in the step; ``ext`` (N,) float64, the external input of the
+#: step; ``info`` (4,) the status.
+Scratch = namedtuple("Scratch", "fired spiked ext info")

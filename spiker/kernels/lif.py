@@ -21,10 +21,9 @@ Brian2's ``timestep(refractory, dt)``, so a period of one step changes nothing. 
 ``X_LAST`` holds s (-inf before the first spike).
 """
 
-import numpy as np
+from numba import uint64
 
-from spiker.kernels._jit import inline_ir
-from spiker.kernels.layout import ADV_DIVERGED, ADV_QUIET, ADV_SPIKE
+from spiker.kernels._jit import inline, inline_ir
 
 # rows of neurons.x and neurons.p for units of this family
 X_V, X_LAST = 0, 1
@@ -35,36 +34,12 @@ PARAMS = ("tau_m", "v_rest", "v_reset", "v_th", "R", "ref_steps", "strict", "E")
 METHOD_EULER = 0
 METHOD_EXACT = 1
 METHOD_CODES = {"euler": METHOD_EULER, "exact": METHOD_EXACT}
+N_METHODS = 2
 
 
 @inline_ir
 def _refractory(x, p, i, n):
     return n - x[X_LAST, i] < p[P_REF_STEPS, i]
-
-
-@inline_ir
-def advance(method, x, p, i, I_ext, I, n, dt, I_syn, syn_decay, syn_tau):
-    """Integrate unit i over step n (unless refractory), then test its threshold."""
-    if _refractory(x, p, i, n):
-        return ADV_QUIET
-    v = x[X_V, i]
-    tau_m = p[P_TAU_M, i]
-    R = p[P_R, i]
-    if method == METHOD_EXACT:
-        E = p[P_E, i]
-        v_inf = p[P_V_REST, i] + R * I_ext
-        vn = v_inf + (v - v_inf) * E
-        for k in range(I_syn.shape[0]):
-            vn = vn + (R * I_syn[k, i]) * exact_weight(syn_tau[k], syn_decay[k], tau_m, E, dt)
-    else:
-        vn = v + dt * (((p[P_V_REST, i] - v) + R * I) / tau_m)
-    x[X_V, i] = vn
-    if not np.isfinite(vn):
-        return ADV_DIVERGED
-    v_th = p[P_V_TH, i]
-    if vn > v_th or (vn == v_th and p[P_STRICT, i] == 0.0):
-        return ADV_SPIKE
-    return ADV_QUIET
 
 
 @inline_ir
@@ -75,15 +50,62 @@ def exact_weight(tau_k, decay_k, tau_m, E, dt):
     return (tau_k / (tau_k - tau_m)) * (decay_k - E)
 
 
-@inline_ir
-def arrive_jump(x, p, i, n, w):
-    """A "jump" arrival: v += w, dropped while refractory (Brian2's conditional write)."""
-    if not _refractory(x, p, i, n):
-        x[X_V, i] += w
+@inline
+def integrate(method, lo, hi, x, p, I_ext, I, n, dt, I_syn, syn_decay, syn_tau, spk, on_euler,
+              on_exact):  # fmt: skip
+    """Integrate units lo .. hi-1 (one population) over step n unless refractory, and mark in
+    ``spk`` those that pass the threshold; returns whether any diverged (v not finite)."""
+    if on_exact is not None:
+        if method == METHOD_EXACT:
+            return _integrate(lo, hi, x, p, I_ext, I, n, dt, I_syn, syn_decay, syn_tau, spk, True)
+    if on_euler is not None:
+        if method == METHOD_EULER:
+            return _integrate(lo, hi, x, p, I_ext, I, n, dt, I_syn, syn_decay, syn_tau, spk, False)
+    return False
 
 
 @inline_ir
+def _integrate(lo, hi, x, p, I_ext, I, n, dt, I_syn, syn_decay, syn_tau, spk, exact):
+    bad = False
+    for k in range(hi - lo):
+        i = uint64(lo + k)
+        v = x[X_V, i]
+        tau_m, R = p[P_TAU_M, i], p[P_R, i]
+        if exact:
+            E = p[P_E, i]
+            v_inf = p[P_V_REST, i] + R * I_ext[i]
+            vn = v_inf + (v - v_inf) * E
+            for c in range(I_syn.shape[0]):
+                K = exact_weight(syn_tau[c], syn_decay[c], tau_m, E, dt)
+                vn = vn + (R * I_syn[c, i]) * K
+        else:
+            vn = v + dt * (((p[P_V_REST, i] - v) + R * I[i]) / tau_m)
+        held = _refractory(x, p, i, n)
+        vn = v if held else vn
+        x[X_V, i] = vn
+        bad |= vn - vn != 0.0
+        v_th = p[P_V_TH, i]
+        spk[i] = (not held) & ((vn > v_th) | ((vn == v_th) & (p[P_STRICT, i] == 0.0)))
+    return bad
+
+
+@inline
+def arrive_jumps(lo, hi, x, p, jump, n):
+    """ "jump" input due now: v += w for units lo .. hi-1, dropped while refractory (Brian2's
+    conditional write), clearing it."""
+    for k in range(hi - lo):
+        i = uint64(lo + k)
+        x[X_V, i] += 0.0 if _refractory(x, p, i, n) else jump[i]
+        jump[i] = 0.0
+
+
+@inline
 def reset(x, p, i, n):
     """After a spike: v = v_reset; refractory from step n."""
     x[X_V, i] = p[P_V_RESET, i]
     x[X_LAST, i] = n
+
+
+@inline
+def diverged(x, i):
+    return x[X_V, i] - x[X_V, i] != 0.0

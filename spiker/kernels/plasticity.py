@@ -1,17 +1,17 @@
 """Event-driven STDP kernels, called from the step loop (see :mod:`spiker.plasticity`).
 
-The arrays come in the ``Plastic`` group of kernels/layout.py. Plastic synapses have state rows
-p = 0..P-1 sorted by postsynaptic unit (``qptr[j]`` is the
-first row of unit j), so a postsynaptic spike, the most frequent event, reads its incoming
-synapses in sequence; a CSR by presynaptic unit sorted by delay (``pptr``; entry e holds
-``pdelay[e]``, ``pbuf[e]``, ``ppost[e]`` and its state row ``prow[e]``) serves the arrivals.
-A state row of ``ps`` (P, 8) is 64 bytes: weight (``S_W``), pre trace (``S_X``) and the step
-of its last update (``S_XL``), post trace (``S_Y``, ``S_YL``), deferred change (``S_SD``), rule
-index (``S_RULE``), padding. Rule parameters are rows of ``rf`` (float: a_plus, a_minus,
-tau_plus, tau_minus, w_min, w_max, bias, decay) and ``ri`` (int: nearest, multiplicative,
-interval_steps; 0 means immediate). ``dec[r, 0, k]`` and ``dec[r, 1, k]`` hold
-``exp(-(k*dt)/tau_plus)`` and ``exp(-(k*dt)/tau_minus)`` for k < dec.shape[2], computed with the
-same libm ``exp`` as the fallback, so a table hit and a call give the same bits.
+The arrays come in the ``Plastic`` group of kernels/layout.py. Traces are shared where the spikes
+are: the synapses of one *segment* (one presynaptic unit, one delay, one projection) see the same
+arrivals and share one presynaptic trace ``gx``; the synapses onto one unit from one projection
+share one postsynaptic trace ``Y``. Each trace is kept with the step of its last update and
+decayed when read, ``exp(-(k*dt)/tau)`` from the table ``dec[r, 0 or 1, k]`` (k < its size, the
+same libm ``exp`` as the fallback, so a table hit and a call give the same bits). Rule parameters
+are rows of ``rf`` (a_plus, a_minus, tau_plus, tau_minus, w_min, w_max, bias, decay) and ``ri``
+(nearest, multiplicative, interval in steps: 0 applies changes at once).
+
+Per spike the work is: at an arrival, the segment's trace and, for each of its synapses, the
+delivery of its weight and the depression read from the postsynaptic trace; at a postsynaptic
+spike, the potentiation of each incoming synapse read from its segment's trace.
 """
 
 import math
@@ -20,74 +20,57 @@ from spiker.kernels._jit import inline_ir, phase
 
 RF_A_PLUS, RF_A_MINUS, RF_TAU_PLUS, RF_TAU_MINUS, RF_W_MIN, RF_W_MAX, RF_BIAS, RF_DECAY = range(8)
 RI_NEAREST, RI_MULTIPLICATIVE, RI_INTERVAL = range(3)
-S_W, S_X, S_XL, S_Y, S_YL, S_SD, S_RULE = range(7)
-N_STATE = 8  # columns of ps (one padding column: a row is 64 bytes)
-
-
-@inline_ir
-def _change(p, dw, ps, r, rf, ri):
-    if ri[r, RI_INTERVAL] > 0:
-        ps[p, S_SD] += dw
-    else:
-        w = ps[p, S_W] + dw
-        ps[p, S_W] = min(max(w, rf[r, RF_W_MIN]), rf[r, RF_W_MAX])
+N_RF, N_RI = 8, 3  # widths of the rule tables
 
 
 @inline_ir
 def _decay(dec, r, which, delta, dt, tau):
     """exp(-(delta*dt)/tau), from the table when delta (whole steps) is in it."""
-    k = int(delta)
-    if k < dec.shape[2]:
-        return dec[r, which, k]
+    if delta < dec.shape[2]:
+        return dec[r, which, delta]
     return math.exp(-(delta * dt) / tau)
 
 
 @inline_ir
-def _arrive(p, post, buf, n, dt, ps, rf, ri, dec, ring, slot):
-    """Synapse state row p, onto unit ``post`` through ring buffer ``buf``: its spike arrives in
-    step n. Deliver it into ring slot ``slot`` with the weight it has now, then depress and
-    update the presynaptic trace."""
-    r = int(ps[p, S_RULE])
-    ring[buf, slot, post] += ps[p, S_W]
-    y = ps[p, S_Y] * _decay(dec, r, 1, n - ps[p, S_YL], dt, rf[r, RF_TAU_MINUS])
-    ps[p, S_Y] = y
-    ps[p, S_YL] = n
-    dw = -rf[r, RF_A_MINUS] * y
-    if ri[r, RI_MULTIPLICATIVE]:
-        dw *= ps[p, S_W] - rf[r, RF_W_MIN]
-    _change(p, dw, ps, r, rf, ri)
-    x = ps[p, S_X] * _decay(dec, r, 0, n - ps[p, S_XL], dt, rf[r, RF_TAU_PLUS])
-    ps[p, S_X] = 1.0 if ri[r, RI_NEAREST] else x + 1.0
-    ps[p, S_XL] = n
+def _change(e, dw, w, sd, r, rf, ri):
+    """Apply a change to synapse e: at once, clipped to [w_min, w_max], or into its deferred
+    derivative (SpnetUpdate)."""
+    if ri[r, RI_INTERVAL] > 0:
+        sd[e] += dw
+    else:
+        w[e] = min(max(w[e] + dw, rf[r, RF_W_MIN]), rf[r, RF_W_MAX])
 
 
 @inline_ir
-def _arrivals_of(i, D, n, dt, pptr, ppost, pdelay, pbuf, prow, ps, rf, ri, dec, ring, slot):
-    """The synapses of unit i with delay D (delays sorted within its row)."""
-    lo, hi = pptr[i], pptr[i + 1]
-    end = hi
-    while lo < hi:  # first synapse of i with delay >= D
-        mid = (lo + hi) // 2
-        if pdelay[mid] < D:
-            lo = mid + 1
-        else:
-            hi = mid
-    e = lo
-    while e < end and pdelay[e] == D:
-        _arrive(prow[e], ppost[e], pbuf[e], n, dt, ps, rf, ri, dec, ring, slot)
-        e += 1
+def _arrive(g, n, dt, pl, ring, slot):
+    """Segment g's spike arrives in step n: its presynaptic trace jumps; each synapse delivers
+    its present weight into ring slot ``slot``, then depresses by the postsynaptic trace."""
+    r = pl.g_rule[g]
+    rf, ri, dec = pl.rf, pl.ri, pl.dec
+    x = pl.gx[g] * _decay(dec, r, 0, n - pl.gxl[g], dt, rf[r, RF_TAU_PLUS])
+    pl.gx[g] = 1.0 if ri[r, RI_NEAREST] else x + 1.0
+    pl.gxl[g] = n
+    a_minus, w_min = rf[r, RF_A_MINUS], rf[r, RF_W_MIN]
+    mult = ri[r, RI_MULTIPLICATIVE]
+    target = ring[pl.g_buf[g], slot]
+    w, sd, post, ysyn, Y, Yl = pl.w, pl.sd, pl.post, pl.ysyn, pl.Y, pl.Yl
+    for e in range(pl.g_lo[g], pl.g_hi[g]):
+        target[post[e]] += w[e]
+        k = ysyn[e]
+        dw = -a_minus * (Y[k] * _decay(dec, r, 1, n - Yl[k], dt, rf[r, RF_TAU_MINUS]))
+        if mult:
+            dw *= w[e] - w_min
+        _change(e, dw, w, sd, r, rf, ri)
 
 
 @phase
 def stdp_arrivals(n, dt, pl, ring, d_lo, d_hi):
-    """Deliver the plastic synapses' spikes that arrive at step n with a delay of ``d_lo`` to
-    ``d_hi`` steps, and apply depression: the weight is read (delivered into ring slot n) before
-    it changes. ``pl.hist[(n - D) % H, :pl.hist_n[...]]`` lists the units that spiked D steps
-    ago. Called at the start of step n for delays of one step or more, and after the threshold
-    for zero delays (the history then holds step n's spikes)."""
-    hist, hist_n = pl.hist, pl.hist_n
-    pptr, ppost, pdelay, pbuf, prow = pl.pptr, pl.ppost, pl.pdelay, pl.pbuf, pl.prow
-    ps, rf, ri, dec = pl.ps, pl.rf, pl.ri, pl.dec
+    """Deliver the plastic spikes that arrive at step n with a delay of ``d_lo`` to ``d_hi``
+    steps, and apply depression: the weight is read (delivered into ring slot n) before it
+    changes. ``pl.hist[(n - D) % H, :pl.hist_n[...]]`` lists the units that spiked D steps ago.
+    Called at the start of step n for delays of one step or more, and after the threshold for
+    zero delays (the history then holds step n's spikes)."""
+    hist, hist_n, gptr, g_delay = pl.hist, pl.hist_n, pl.gptr, pl.g_delay
     H = hist.shape[0]
     slot = n % ring.shape[1]
     for D in range(d_lo, min(d_hi, H - 1) + 1):
@@ -95,48 +78,66 @@ def stdp_arrivals(n, dt, pl, ring, d_lo, d_hi):
             break
         h = (n - D) % H
         for q in range(hist_n[h]):
-            _arrivals_of(hist[h, q], D, n, dt, pptr, ppost, pdelay, pbuf, prow, ps, rf, ri, dec,
-                         ring, slot)  # fmt: skip
+            i = hist[h, q]
+            lo, hi = gptr[i], gptr[i + 1]
+            while lo < hi:  # the first segment of i with delay >= D (sorted by delay)
+                mid = (lo + hi) // 2
+                if g_delay[mid] < D:
+                    lo = mid + 1
+                else:
+                    hi = mid
+            g = lo
+            while g < gptr[i + 1] and g_delay[g] == D:
+                _arrive(g, n, dt, pl, ring, slot)
+                g += 1
 
 
 @phase
 def stdp_post_spikes(n, dt, fired, n_fired, pl):
-    """Potentiation of the incoming plastic synapses of the units that spiked at step n."""
-    ps, rf, ri, dec, qptr = pl.ps, pl.rf, pl.ri, pl.dec, pl.qptr
+    """Potentiation of the incoming plastic synapses of the units that spiked at step n, then
+    their postsynaptic traces jump."""
+    rf, ri, dec = pl.rf, pl.ri, pl.dec
+    w, sd, gx, gxl, g_rule = pl.w, pl.sd, pl.gx, pl.gxl, pl.g_rule
+    qptr, qe, qg, Y, Yl, yptr, yidx, y_rule = pl.qptr, pl.qe, pl.qg, pl.Y, pl.Yl, pl.yptr, \
+        pl.yidx, pl.y_rule  # fmt: skip
     for f in range(n_fired):
         j = fired[f]
-        for p in range(qptr[j], qptr[j + 1]):
-            r = int(ps[p, S_RULE])
-            x = ps[p, S_X] * _decay(dec, r, 0, n - ps[p, S_XL], dt, rf[r, RF_TAU_PLUS])
-            ps[p, S_X] = x
-            ps[p, S_XL] = n
-            dw = rf[r, RF_A_PLUS] * x
+        for q in range(qptr[j], qptr[j + 1]):
+            e, g = qe[q], qg[q]
+            r = g_rule[g]
+            dw = rf[r, RF_A_PLUS] * (gx[g] * _decay(dec, r, 0, n - gxl[g], dt, rf[r, RF_TAU_PLUS]))
             if ri[r, RI_MULTIPLICATIVE]:
-                dw *= rf[r, RF_W_MAX] - ps[p, S_W]
-            _change(p, dw, ps, r, rf, ri)
-            y = ps[p, S_Y] * _decay(dec, r, 1, n - ps[p, S_YL], dt, rf[r, RF_TAU_MINUS])
-            ps[p, S_Y] = 1.0 if ri[r, RI_NEAREST] else y + 1.0
-            ps[p, S_YL] = n
+                dw *= rf[r, RF_W_MAX] - w[e]
+            _change(e, dw, w, sd, r, rf, ri)
+        for q in range(yptr[j], yptr[j + 1]):
+            k = yidx[q]
+            r = y_rule[k]
+            y = Y[k] * _decay(dec, r, 1, n - Yl[k], dt, rf[r, RF_TAU_MINUS])
+            Y[k] = 1.0 if ri[r, RI_NEAREST] else y + 1.0
+            Yl[k] = n
 
 
 @phase
 def stdp_apply_deferred(n, pl):
     """At the end of step n: for rules whose interval ends here, w += bias + sd; sd *= decay;
-    clip."""
-    ps, rf, ri = pl.ps, pl.rf, pl.ri
+    clip (spnet's schedule)."""
+    rf, ri = pl.rf, pl.ri
     due = False
     for r in range(ri.shape[0]):
         if ri[r, RI_INTERVAL] > 0 and (n + 1) % ri[r, RI_INTERVAL] == 0:
             due = True
     if not due:
         return
-    for p in range(ps.shape[0]):
-        r = int(ps[p, S_RULE])
+    w, sd, g_rule, g_lo, g_hi = pl.w, pl.sd, pl.g_rule, pl.g_lo, pl.g_hi
+    for g in range(g_lo.shape[0]):
+        r = g_rule[g]
         interval = ri[r, RI_INTERVAL]
         if interval > 0 and (n + 1) % interval == 0:
-            w = ps[p, S_W] + (rf[r, RF_BIAS] + ps[p, S_SD])
-            ps[p, S_SD] *= rf[r, RF_DECAY]
-            ps[p, S_W] = min(max(w, rf[r, RF_W_MIN]), rf[r, RF_W_MAX])
+            bias, decay, lo, hi = rf[r, RF_BIAS], rf[r, RF_DECAY], rf[r, RF_W_MIN], rf[r, RF_W_MAX]
+            for e in range(g_lo[g], g_hi[g]):
+                value = w[e] + (bias + sd[e])
+                sd[e] *= decay
+                w[e] = min(max(value, lo), hi)
 
 
 @inline_ir
