@@ -70,20 +70,31 @@ class Compiled:
     decay: np.ndarray
     pin_col: np.ndarray
     pin_buf: np.ndarray
+    bounds: np.ndarray
 
 
-def _static_part(projs, columns, N) -> StaticPart:
-    """The segment CSR of the synapses of ``projs`` (given as (projection, mask) pairs)."""
+def _static_part(projs, columns, N, bounds) -> StaticPart:
+    """The segment CSR of the synapses of ``projs`` (given as (projection, mask) pairs), one
+    per part of the units (``bounds``: part t owns units bounds[t] .. bounds[t+1]-1) holding
+    the synapses onto that part's units."""
     pre, post, delay, buf = columns
-    order = np.lexsort((post, delay, buf, pre))
-    pre_s, delay_s, buf_s = pre[order], delay[order], buf[order]
-    # segments: runs of equal (pre, buffer, delay), each written into one ring-buffer row
+    part = np.searchsorted(bounds, post, side="right") - 1
+    order = np.lexsort((post, delay, buf, pre, part))
+    pre_s, delay_s, buf_s, part_s = pre[order], delay[order], buf[order], part[order]
+    # segments: runs of equal (part, pre, buffer, delay), each written into one ring-buffer row
     cut = np.flatnonzero(
         (np.diff(pre_s) != 0) | (np.diff(delay_s) != 0) | (np.diff(buf_s) != 0)
+        | (np.diff(part_s) != 0)
     ) + 1  # fmt: skip
     starts = np.concatenate([[0], cut]).astype(np.int64) if pre_s.size else np.zeros(0, np.int64)
+    seg_part, seg_pre = part_s[starts], pre_s[starts]
+    T = bounds.shape[0] - 1
+    seg_ptr = np.zeros((T, N + 1), np.int64)
+    for t in range(T):
+        mine = seg_part == t
+        seg_ptr[t] = _csr_ptr(seg_pre[mine], N) + np.searchsorted(seg_part, t)
     arrays = Static(
-        seg_ptr=_csr_ptr(pre_s[starts], N),
+        seg_ptr=seg_ptr,
         seg_buf=buf_s[starts].astype(np.int64),
         seg_delay=delay_s[starts].astype(np.int64),
         seg_lo=np.concatenate([starts, [pre_s.size]]).astype(np.int64),
@@ -108,8 +119,15 @@ def buffer_of(kind: str, tau_syn: float, channels: list[float]) -> int:
     return _BUF_FOR_KIND[kind]
 
 
-def compile_network(net) -> Compiled:
-    """The kernel's arrays; also resizes the network's ring buffer and spike history."""
+def part_bounds(n_units: int, parts: int) -> np.ndarray:
+    """Bounds of ``parts`` contiguous parts of the units (one per thread), as equal as can be."""
+    return np.linspace(0, n_units, parts + 1).round().astype(np.int64)
+
+
+def compile_network(net, parts: int = 1) -> Compiled:
+    """The kernel's arrays, the units cut into ``parts`` parts (one per thread); also resizes
+    the network's ring buffer and spike history."""
+    bounds = part_bounds(net.n, parts)
     N = net.n
     taus = exponential_channels(net)
 
@@ -132,8 +150,8 @@ def compile_network(net) -> Compiled:
     plastic = [p for p in net.projections if p.plasticity is not None]
     delayed = [(p, p.delay_steps > 0) for p in static]
     instant = [(p, p.delay_steps == 0) for p in static]
-    static_part = _static_part(delayed, columns(delayed), N)
-    static0_part = _static_part(instant, columns(instant), N)
+    static_part = _static_part(delayed, columns(delayed), N, bounds)
+    static0_part = _static_part(instant, columns(instant), N, bounds)
     delay = np.concatenate([p.delay_steps for p in static] or [np.zeros(0, np.int32)])
     plastic_part = compile_plastic(plastic, N, net.dt,
                                    lambda p: buffer_of(p.kind, p.tau_syn, taus))  # fmt: skip
@@ -147,6 +165,7 @@ def compile_network(net) -> Compiled:
         taus=np.array(taus, dtype=np.float64),
         decay=np.array([math.exp(-net.dt / tau) for tau in taus]),
         pin_col=_cat([b.cols for b in net._poisson_inputs], np.int64),
+        bounds=bounds,
         pin_buf=_cat(
             [
                 np.full(b.cols.shape[0], buffer_of(b.spec.synapse, b.spec.tau_syn, taus))

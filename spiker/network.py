@@ -44,10 +44,17 @@ class Network:
         connectivity, random weights and delays are drawn in call order, and from which each noise
         input and Poisson source gets its own generator. The same seed and the same build give
         bit-identical spikes. ``None`` picks a fresh seed, kept in ``seed``.
+    threads : int
+        Threads that update the neurons and deliver the static synapses, each owning a part of
+        the units and the synapses onto them: spikes, weights and records are bit-identical for
+        every number of threads (sums are taken in the same order). A network of fewer than
+        ``units_per_thread`` units per thread uses fewer threads (:attr:`parts`). At most the
+        number of CPU cores are used at once.
     """
 
-    def __init__(self, dt: float = 0.1, seed: int | None = None):
+    def __init__(self, dt: float = 0.1, seed: int | None = None, threads: int = 1):
         self.dt = check.finite_float("dt", dt, positive=True)
+        self.threads = check.positive_int("threads", threads)
         if seed is None:
             seed = int(np.random.SeedSequence().entropy % (2**63))
         self.seed = check.positive_int("seed", seed, minimum=0)
@@ -505,9 +512,19 @@ class Network:
         self._rate_records.append(rec)
         return rec
 
+    #: Units per thread below which a network runs on fewer threads than asked: a step of a
+    #: small network is shorter than the cost of handing its parts to threads.
+    units_per_thread = 4096
+
+    @property
+    def parts(self) -> int:
+        """Parts of the units the run uses, one per thread: ``threads``, or fewer for a network
+        of less than ``units_per_thread`` units per thread (results never depend on it)."""
+        return max(1, min(self.threads, -(-self.n // self.units_per_thread)))
+
     def _compile(self) -> Compiled:
-        if self._compiled is None:
-            self._compiled = compile_network(self)
+        if self._compiled is None or self._compiled.bounds.shape[0] != self.parts + 1:
+            self._compiled = compile_network(self, self.parts)
         return self._compiled
 
     # -------------------------------------------------------------------- run

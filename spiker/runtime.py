@@ -10,6 +10,7 @@ import threading
 import time
 from contextlib import contextmanager
 
+import numba
 import numpy as np
 
 from spiker.compile import Compiled
@@ -87,6 +88,7 @@ class RunBuffers:
         self.spiked = np.zeros(N, np.bool_)
         self.ext = np.zeros(N)
         self.present = present(net._family, net._method)
+        self.t_bad = np.zeros(comp.bounds.shape[0] - 1, np.bool_)
         groups = sorted(net.groups, key=lambda g: g.start)  # populations and sources
         self.ranges = (
             np.array([g.start for g in groups], np.int64),
@@ -133,20 +135,22 @@ class RunBuffers:
         ext_idx = np.concatenate([e[1] for e in ev] or [np.zeros(0, np.int64)]).astype(np.int64)
         order = np.lexsort((ext_idx, ext_step))
         ext_step, ext_idx = ext_step[order], ext_idx[order]
-        neurons = Neurons(net._family, net._method, net._x, net._p, net._I, self.present,
-                          *self.ranges)  # fmt: skip
+        neurons = Neurons(net._family, net._method, net._x, net._p, net._I, *self.ranges)
         syn = Synaptic(net._ring, net._I_syn, self.comp.decay, self.comp.taus)
         plastic = groups["plastic"]
         if plastic is not None:
             plastic = plastic._replace(hist=net._hist, hist_n=net._hist_n)
-        scratch = Scratch(self.fired, self.spiked, self.ext, self.info)
+        scratch = Scratch(self.fired, self.spiked, self.ext, self.info, self.comp.bounds[:-1],
+                          self.comp.bounds[1:], self.t_bad)  # fmt: skip
+        par = np.int8(1) if self.comp.bounds.shape[0] > 2 else None
         done = 0
         while done < k:
             inputs = Inputs(net._I_const, I_var, done, ext_step, ext_idx, P_var,
                             self.comp.pin_col, self.comp.pin_buf)  # fmt: skip
             n = run_steps(
                 n_start + done, k - done, net.dt, neurons, inputs, groups["static"],
-                groups["static0"], syn, plastic, self.records(net.step - self.n0), scratch,
+                groups["static0"], syn, plastic, self.records(net.step - self.n0), scratch, par,
+                self.present,
             )  # fmt: skip
             done += n
             net.step = n_start + done
@@ -205,9 +209,9 @@ class RunBuffers:
 
 
 def present(family: np.ndarray, method: np.ndarray) -> tuple:
-    """``neurons.present`` of kernels/layout.py: per family code 1, 2, ..., ``None`` if no unit
-    has it, else a tuple with one slot per method code, ``np.int8(1)`` if a unit of the family
-    uses the method, ``None`` if none does."""
+    """``present`` of kernels/engine.py's run_steps: per family code 1, 2, ..., ``None`` if no
+    unit has it, else a tuple with one slot per method code, ``np.int8(1)`` if a unit of the
+    family uses the method, ``None`` if none does."""
     out = []
     for code, n_methods in ((FAMILY_IZHIKEVICH, kizh.N_METHODS),
                             (FAMILY_IZHIKEVICH2007, ki07.N_METHODS),
@@ -315,6 +319,8 @@ def simulate(
     groups, plastic = _kernel_groups(comp)
     runtime = RunBuffers(net, n_total, comp)
     structure = _structure(net)
+    threads_before = numba.get_num_threads()
+    numba.set_num_threads(min(comp.bounds.shape[0] - 1, numba.config.NUMBA_NUM_THREADS))
     in_kernel = True  # the kernel's plastic state is newer than the projections' weights
     from tqdm.auto import tqdm
 
@@ -367,6 +373,7 @@ def simulate(
                     in_kernel = False
                     groups, plastic = _call_back(net, comp, runtime, callback, plastic, structure)
     finally:
+        numba.set_num_threads(threads_before)
         if bar is not None:
             bar.close()
         if in_kernel:

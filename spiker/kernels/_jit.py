@@ -7,7 +7,17 @@ loop would pay once per unit and step (measured: 9 ns per unit without NRT, 37 n
 the same Izhikevich update). A kernel that tried to allocate would fail to compile.
 """
 
+import os
+
+import numba
 from numba import njit
+
+# Threads: numba's own "workqueue" layer, not OpenMP, unless the user chose one: NEST and torch
+# load their own OpenMP runtime into the process, and two of them in one process crash it
+# (seen here: NEST segfaulted after a threaded run). Its fork-join costs tens of microseconds a
+# step, so small networks run on one thread (Network.units_per_thread).
+if "NUMBA_THREADING_LAYER" not in os.environ:
+    numba.config.THREADING_LAYER = "workqueue"
 
 #: A kernel called from Python: compiled without NRT, cached.
 kernel = njit(cache=True, _nrt=False)
@@ -27,4 +37,10 @@ inline = njit(
 #: own to pay for (each separately compiled function costs ~0.03-0.1 s of cold compile time).
 inline_ir = njit(
     cache=True, _nrt=False, inline="always", no_cpython_wrapper=True, no_cfunc_wrapper=True
+)
+
+#: A phase that runs its parts on threads (numba's ``prange``): compiled only when a network runs
+#: on more than one thread (the kernel prunes it otherwise).
+parallel = njit(
+    cache=True, _nrt=False, parallel=True, no_cpython_wrapper=True, no_cfunc_wrapper=True
 )

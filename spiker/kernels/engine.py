@@ -7,9 +7,10 @@ phase. Its arguments are the named groups of kernels/layout.py. A unit's family
 """
 
 import numpy as np
+from numba import prange
 
 from spiker.kernels import families
-from spiker.kernels._jit import inline, inline_ir, kernel, phase
+from spiker.kernels._jit import inline, inline_ir, kernel, parallel, phase
 from spiker.kernels.layout import (
     BUF_EXP0,
     BUF_JUMP,
@@ -21,9 +22,6 @@ from spiker.kernels.layout import (
     STATUS_DIVERGED,
     STATUS_OK,
     STATUS_SPIKES_FULL,
-    UPDATE_ALL,
-    UPDATE_ARRIVE,
-    UPDATE_INTEGRATE,
 )
 from spiker.kernels.plasticity import (
     remember_spikes,
@@ -34,24 +32,31 @@ from spiker.kernels.plasticity import (
 
 
 @kernel
-def run_steps(n_start, n_steps, dt, neurons, inputs, static, static0, syn, plastic, rec, scratch):
+def run_steps(n_start, n_steps, dt, neurons, inputs, static, static0, syn, plastic, rec, scratch,
+              par, present):  # fmt: skip
     """Advance the network from step ``n_start`` by up to ``n_steps`` steps.
 
     ``static`` holds the static synapses with delays of one step or more, ``static0`` those of
     zero delay; ``plastic`` is None when there are no plastic synapses (their code is then not
-    compiled). Returns the number of steps completed; ``scratch.info[0]`` is a STATUS_* code.
-    Stops early, with the state consistent at a step boundary, when the spike buffer could
-    overflow or a state diverges.
+    compiled). ``present`` says which families and methods the network uses (the others are
+    not compiled; kernels/families.py). ``par`` is None for one thread, else the units are
+    updated and the static
+    synapses propagated in ``scratch.t_lo.shape[0]`` parts on as many threads (each part owns
+    the units ``t_lo[t] .. t_hi[t]-1`` and the synapses onto them, so every sum is taken in the
+    same order whatever the number of threads). Returns the number of steps completed;
+    ``scratch.info[0]`` is a STATUS_* code. Stops early, with the state consistent at a step
+    boundary, when the spike buffer could overflow or a state diverges.
     """
     fired, info = scratch.fired, scratch.info
     n_masked = _count(rec.spike_mask)
-    zero_delay = static0.seg_ptr[-1] > 0
+    zero_delay = static0.seg_ptr[-1, -1] > 0
     if plastic is not None:  # None without plastic synapses: numba prunes their code
         zero_delay = zero_delay or plastic.zero
     # constants handed to other kernels are int64 variables: a literal would compile a second
     # specialisation of the callee
-    first_pass = UPDATE_INTEGRATE if zero_delay else UPDATE_ALL
-    second_pass, at_start, after_input = np.int64(UPDATE_ARRIVE), np.int64(0), np.int64(1)
+    fused = not zero_delay
+    at_start, after_input = np.int64(0), np.int64(1)
+    part0 = at_start  # the one part of a run on one thread
     ext_step, ext_idx = inputs.ext_step, inputs.ext_idx
     ext = 0  # next spike-source event
     while ext < ext_step.shape[0] and ext_step[ext] < n_start:
@@ -66,11 +71,16 @@ def run_steps(n_start, n_steps, dt, neurons, inputs, static, static0, syn, plast
         _record_state(n, at_start, neurons, syn, plastic, rec)
         if plastic is not None:
             stdp_arrivals(n, dt, plastic, syn.ring, np.int64(1), n)
-        # 2.-6. input, integration, threshold, (arrivals, reset): one pass per unit
         row = n - n_start + inputs.var_row0
         if inputs.pin_col.shape[0] > 0:
             _poisson_inputs(n, row, inputs, syn.ring)
-        n_fired = _update_units(n, row, dt, neurons, inputs, syn, scratch, first_pass, at_start)
+        # 2.-4. input, integration, threshold; with ``fused``, 5. arrivals of exponential input
+        if par is None:
+            bad = _advance_units(n, row, dt, neurons, inputs, syn, scratch, part0, fused, present)
+        else:
+            _advance_parallel(n, row, dt, neurons, inputs, syn, scratch, fused, scratch.t_bad)
+            bad = _count(scratch.t_bad) > 0
+        n_fired = _collect(n, neurons, scratch, bad, present)
         if n_fired < 0:
             return k
         # 4. spike sources emit their spikes of step n
@@ -80,16 +90,27 @@ def run_steps(n_start, n_steps, dt, neurons, inputs, static, static0, syn, plast
             ext += 1
         if plastic is not None:
             remember_spikes(n, fired, n_fired, plastic)
-        if zero_delay:  # zero-delay spikes arrive, then 5. arrivals and 6. reset
-            _propagate(n, fired, n_fired, static0, syn.ring)
+        if zero_delay:  # zero-delay spikes arrive before 5. arrivals
+            if par is None:
+                _propagate(n, fired, n_fired, static0, syn.ring, part0)
+            else:
+                _propagate_parallel(n, fired, n_fired, static0, syn.ring)
             if plastic is not None:
                 stdp_arrivals(n, dt, plastic, syn.ring, at_start, at_start)
-            _update_units(n, row, dt, neurons, inputs, syn, scratch, second_pass, n_fired)
+        # 5. arrivals ("jump", and exponential when not fused), 6. reset
+        if par is None:
+            _arrive_units(n, neurons, syn, scratch, part0, fused, present)
+        else:
+            _arrive_parallel(n, neurons, syn, scratch, fused)
+        _reset(n, neurons, scratch, n_fired, present)
         _record_state(n, after_input, neurons, syn, plastic, rec)
         # 7. record spikes
         _record_spikes(n, k, fired, n_fired, rec)
         # 8. propagate
-        _propagate(n, fired, n_fired, static, syn.ring)
+        if par is None:
+            _propagate(n, fired, n_fired, static, syn.ring, part0)
+        else:
+            _propagate_parallel(n, fired, n_fired, static, syn.ring)
         # 9. plasticity
         if plastic is not None:
             stdp_post_spikes(n, dt, fired, n_fired, plastic)
@@ -152,103 +173,147 @@ def _record_state(n, phase, neurons, syn, plastic, rec):
 
 
 @inline_ir
-def _currents(row, I_const, I_var, pulse, I_syn, ext, I):
-    """Phase 2 for every unit: the external input ``ext = (I_const + I_var) + pulse`` (the
+def _currents(row, I_const, I_var, pulse, I_syn, ext, I, lo, hi):
+    """Phase 2 for units lo .. hi-1: the external input ``ext = (I_const + I_var) + pulse`` (the
     "pulse" input due now is consumed) and the total ``I = ext + I_syn[0] + I_syn[1] ...``, in
     that order (the order of Brian2's rebuild)."""
-    N = ext.shape[0]
     if I_var.shape[0] > 0:
-        for i in range(N):
+        for i in range(lo, hi):
             ext[i] = (I_const[i] + I_var[row, i]) + pulse[i]
     else:
-        for i in range(N):
+        for i in range(lo, hi):
             ext[i] = I_const[i] + pulse[i]
-    for i in range(N):
+    for i in range(lo, hi):
         pulse[i] = 0.0
         I[i] = ext[i]
     for c in range(I_syn.shape[0]):
-        for i in range(N):
+        for i in range(lo, hi):
             I[i] += I_syn[c, i]
 
 
 @phase
-def _update_units(n, row, dt, neurons, inputs, syn, scratch, mode, n_fired):
-    """Phases 2-6 for every unit, population by population (each population's loop vectorises).
-
-    ``mode`` UPDATE_ALL (no zero-delay synapses): input current, integration, threshold,
-    synaptic decay, arrivals of "jump" and "exponential" input, reset. With zero-delay synapses
-    the update is cut in two around their propagation: UPDATE_INTEGRATE (up to the threshold;
-    ``scratch.spiked`` marks the units that spiked), then UPDATE_ARRIVE (arrivals, and the reset
-    of the marked units among the ``n_fired`` of ``scratch.fired``). The slot's input is cleared
-    as it is consumed; input that reaches a spike source is dropped. Returns the number of units
-    that spiked (listed in ``scratch.fired``), or -1 on divergence.
-    """
+def _advance_units(n, row, dt, neurons, inputs, syn, scratch, t, fused, present):
+    """Phases 2-4 (and, ``fused``, the exponential arrivals of 5) for the units of part t,
+    population by population (each population's loop vectorises): input current, integration,
+    threshold (``scratch.spiked``), synaptic decay. Returns whether a state diverged."""
     ring, I_syn, decay, tau = syn.ring, syn.I_syn, syn.decay, syn.tau
     slot = n % ring.shape[1]
-    pulse, jump = ring[BUF_PULSE, slot], ring[BUF_JUMP, slot]
-    family, x, p, I = neurons.family, neurons.x, neurons.p, neurons.I
+    x, p, I = neurons.x, neurons.p, neurons.I
     r_lo, r_hi, r_family, r_method = neurons.r_lo, neurons.r_hi, neurons.r_family, neurons.r_method
-    on_izh, on_i07, on_lif = neurons.present
-    fired, spk, ext, info = scratch.fired, scratch.spiked, scratch.ext, scratch.info
-    N = x.shape[1]
-    n_ch = I_syn.shape[0]
-    if mode != UPDATE_ARRIVE:
-        _currents(row, inputs.I_const, inputs.I_var, pulse, I_syn, ext, I)
-        bad = False
-        for r in range(r_lo.shape[0]):
-            if r_family[r] != FAMILY_SOURCE:
-                bad |= families.integrate(r_family[r], r_method[r], r_lo[r], r_hi[r], x, p, ext,
-                                          I, n, dt, I_syn, decay, tau, spk, on_izh, on_i07,
-                                          on_lif)  # fmt: skip
-        if bad:
-            for i in range(N):
-                if family[i] != FAMILY_SOURCE and families.diverged(
-                    family[i], x, i, on_izh, on_i07, on_lif
-                ):
-                    info[0] = STATUS_DIVERGED
-                    info[1] = i
-                    info[2] = n
-                    return -1
-        fused = mode == UPDATE_ALL
-        for c in range(n_ch):  # exponential currents decay (and, fused, take their input)
-            d, current, due = decay[c], I_syn[c], ring[BUF_EXP0 + c, slot]
-            if fused:
-                for i in range(N):
-                    current[i] = current[i] * d + due[i]
-                    due[i] = 0.0
-            else:
-                for i in range(N):
-                    current[i] *= d
-        n_fired = 0
-        for i in range(N):
-            if spk[i]:
-                fired[n_fired] = i
-                n_fired += 1
-                spk[i] = not fused
-        if not fused:
-            return n_fired
-    else:
-        for c in range(n_ch):
+    on_izh, on_i07, on_lif = present
+    spk, ext = scratch.spiked, scratch.ext
+    lo, hi = scratch.t_lo[t], scratch.t_hi[t]
+    _currents(row, inputs.I_const, inputs.I_var, ring[BUF_PULSE, slot], I_syn, ext, I, lo, hi)
+    bad = False
+    for r in range(r_lo.shape[0]):
+        a, b = max(r_lo[r], lo), min(r_hi[r], hi)
+        if a < b and r_family[r] != FAMILY_SOURCE:
+            bad |= families.integrate(r_family[r], r_method[r], a, b, x, p, ext, I, n, dt, I_syn,
+                                      decay, tau, spk, on_izh, on_i07, on_lif)  # fmt: skip
+    for c in range(I_syn.shape[0]):  # exponential currents decay (and, fused, take their input)
+        d, current, due = decay[c], I_syn[c], ring[BUF_EXP0 + c, slot]
+        if fused:
+            for i in range(lo, hi):
+                current[i] = current[i] * d + due[i]
+                due[i] = 0.0
+        else:
+            for i in range(lo, hi):
+                current[i] *= d
+    return bad
+
+
+@phase
+def _arrive_units(n, neurons, syn, scratch, t, fused, present):
+    """Phase 5 for the units of part t: "jump" input (and, not ``fused``, exponential input) due
+    now, population by population; input that reaches a spike source is dropped."""
+    ring, I_syn = syn.ring, syn.I_syn
+    slot = n % ring.shape[1]
+    jump = ring[BUF_JUMP, slot]
+    x, p = neurons.x, neurons.p
+    r_lo, r_hi, r_family = neurons.r_lo, neurons.r_hi, neurons.r_family
+    on_izh, on_i07, on_lif = present
+    lo, hi = scratch.t_lo[t], scratch.t_hi[t]
+    if not fused:
+        for c in range(I_syn.shape[0]):
             current, due = I_syn[c], ring[BUF_EXP0 + c, slot]
-            for i in range(N):
+            for i in range(lo, hi):
                 current[i] += due[i]
                 due[i] = 0.0
-    # 5. "jump" arrivals, population by population; 6. resets
     for r in range(r_lo.shape[0]):
+        a, b = max(r_lo[r], lo), min(r_hi[r], hi)
+        if a >= b:
+            continue
         if r_family[r] == FAMILY_SOURCE:
-            for i in range(r_lo[r], r_hi[r]):
+            for i in range(a, b):
                 jump[i] = 0.0
-                for c in range(n_ch):
+                for c in range(I_syn.shape[0]):
                     I_syn[c, i] = 0.0
         else:
-            families.arrive_jumps(r_family[r], r_lo[r], r_hi[r], x, p, jump, n, on_izh, on_i07,
-                                  on_lif)  # fmt: skip
+            families.arrive_jumps(r_family[r], a, b, x, p, jump, n, on_izh, on_i07, on_lif)
+
+
+@phase
+def _collect(n, neurons, scratch, bad, present):
+    """After the threshold: the units that spiked, in order, into ``scratch.fired``; on
+    divergence (``bad``), the first diverged unit into ``scratch.info`` and -1."""
+    family, x = neurons.family, neurons.x
+    on_izh, on_i07, on_lif = present
+    fired, spk, info = scratch.fired, scratch.spiked, scratch.info
+    if bad:
+        for i in range(family.shape[0]):
+            if family[i] != FAMILY_SOURCE and families.diverged(family[i], x, i, on_izh, on_i07,
+                                                                on_lif):  # fmt: skip
+                info[0] = STATUS_DIVERGED
+                info[1] = i
+                info[2] = n
+                return -1
+    n_fired = 0
+    for i in range(spk.shape[0]):
+        if spk[i]:
+            fired[n_fired] = i
+            n_fired += 1
+    return n_fired
+
+
+@phase
+def _reset(n, neurons, scratch, n_fired, present):
+    """Phase 6: the units among the ``n_fired`` of ``scratch.fired`` that reached their
+    threshold (not spike sources) reset."""
+    family, x, p = neurons.family, neurons.x, neurons.p
+    on_izh, on_i07, on_lif = present
+    fired, spk = scratch.fired, scratch.spiked
     for q in range(n_fired):
         i = fired[q]
-        if family[i] != FAMILY_SOURCE:
+        if spk[i]:
             families.reset(family[i], x, p, i, n, on_izh, on_i07, on_lif)
             spk[i] = False
-    return n_fired
+
+
+@inline_ir
+def _every_family():
+    """``present`` with every family and method (a run on threads compiles them all: numba's
+    threads take no None-typed or nested-tuple arguments)."""
+    one = np.int8(1)
+    return (one, one, one, one), (one, one), (one, one)
+
+
+@parallel
+def _advance_parallel(n, row, dt, neurons, inputs, syn, scratch, fused, bad):
+    for t in prange(scratch.t_lo.shape[0]):
+        bad[t] = _advance_units(n, row, dt, neurons, inputs, syn, scratch, t, fused,
+                                _every_family())  # fmt: skip
+
+
+@parallel
+def _arrive_parallel(n, neurons, syn, scratch, fused):
+    for t in prange(scratch.t_lo.shape[0]):
+        _arrive_units(n, neurons, syn, scratch, t, fused, _every_family())
+
+
+@parallel
+def _propagate_parallel(n, fired, n_fired, static, ring):
+    for t in prange(static.seg_ptr.shape[0]):
+        _propagate(n, fired, n_fired, static, ring, t)
 
 
 @phase
@@ -278,15 +343,11 @@ def _record_spikes(n, k, fired, n_fired, rec):
 
 
 @phase
-def _propagate(n, fired, n_fired, static, ring):
+def _propagate(n, fired, n_fired, static, ring, t):
     """Each spike of step n is scheduled to arrive at step n + delay: one ring-buffer row per
-    segment of equal (buffer, delay)."""
-    seg_ptr, seg_buf, seg_delay, seg_lo = (
-        static.seg_ptr,
-        static.seg_buf,
-        static.seg_delay,
-        static.seg_lo,
-    )
+    segment of equal (buffer, delay), for the synapses onto the units of part t."""
+    seg_ptr, seg_buf, seg_delay, seg_lo = static.seg_ptr[t], static.seg_buf, static.seg_delay, \
+        static.seg_lo  # fmt: skip
     post, w = static.post, static.w
     L = ring.shape[1]
     for q in range(n_fired):

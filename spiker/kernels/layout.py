@@ -14,11 +14,6 @@ STATUS_OK = 0
 STATUS_SPIKES_FULL = 1  # the spike buffer cannot take another step's spikes: grow it, call again
 STATUS_DIVERGED = 2  # a state became NaN or infinite: info[1] = unit, info[2] = step
 
-# ---- passes of the unit update (engine._update_units) --------------------------------------
-UPDATE_ALL = 0  # phases 2-6 in one pass (no zero-delay synapses)
-UPDATE_INTEGRATE = 1  # phases 2-4: up to the threshold
-UPDATE_ARRIVE = 2  # phases 5-6, after zero-delay spikes were propagated
-
 # ---- neuron families (neurons.family): each has its step, threshold and reset --------------
 FAMILY_SOURCE = 0  # a spike source: not integrated; input that reaches it is dropped
 FAMILY_IZHIKEVICH = 1  # kernels/izhikevich.py
@@ -40,14 +35,14 @@ REC_WEIGHT = -3  # a plastic synapse's weight (mon_idx holds its state row)
 #: Units. ``family`` (int8) and ``method`` (int8, the family's own method codes) per unit;
 #: ``x`` (float64, (NX, N)) the state, one row per state variable of the unit's family (each row
 #: contiguous over units, as separate arrays would be); ``p`` (float64, (NP, N)) the parameters,
-#: likewise; ``I`` (float64, (N,)) the input current of the last step; ``present`` a tuple with
-#: one slot per family in code order (FAMILY_IZHIKEVICH, FAMILY_IZHIKEVICH2007, FAMILY_LIF):
-#: ``None`` where the network has no unit of the family, else a tuple with one slot per method
-#: code, ``np.int8(1)`` or ``None``, so that the kernel compiles only the families and methods
-#: it runs (kernels/families.py).
-#: ``r_lo``, ``r_hi``, ``r_family``, ``r_method``: the populations (and spike sources), each a
-#: range of units of one family and one method, updated by one vectorised loop.
-Neurons = namedtuple("Neurons", "family method x p I present r_lo r_hi r_family r_method")
+#: likewise; ``I`` (float64, (N,)) the input current of the last step; ``r_lo``, ``r_hi``,
+#: ``r_family``, ``r_method``: the populations (and spike sources), each a range of units of one
+#: family and one method, updated by one vectorised loop. (``run_steps`` also takes
+#: ``present``: a tuple with one slot per family in code order (FAMILY_IZHIKEVICH,
+#: FAMILY_IZHIKEVICH2007, FAMILY_LIF), ``None`` where the network has no unit of the family,
+#: else a tuple with one slot per method code, ``np.int8(1)`` or ``None``, so that the kernel
+#: compiles only the families and methods it runs (kernels/families.py).)
+Neurons = namedtuple("Neurons", "family method x p I r_lo r_hi r_family r_method")
 
 #: External input of a chunk of steps. ``I_const`` (N,); ``I_var`` (rows, N) the time-varying
 #: current of steps ``n_start - var_row0 ...`` (row ``n - n_start + var_row0``; zero rows when
@@ -58,9 +53,10 @@ Neurons = namedtuple("Neurons", "family method x p I present r_lo r_hi r_family 
 Inputs = namedtuple("Inputs", "I_const I_var var_row0 ext_step ext_idx P_var pin_col pin_buf")
 
 #: Static synapses, a CSR by presynaptic unit whose rows are cut into segments of equal
-#: (buffer, delay): segments ``seg_ptr[i] .. seg_ptr[i+1]-1`` of unit i cover synapses
-#: ``seg_lo[g] .. seg_lo[g+1]-1``, all written into one ring-buffer row. ``post`` (int32) and
-#: ``w`` (float64) per synapse. The network has two: delays of one step or more, and zero delays.
+#: (buffer, delay): for the part t of the units (one per thread), segments
+#: ``seg_ptr[t, i] .. seg_ptr[t, i+1]-1`` of unit i cover synapses ``seg_lo[g] .. seg_lo[g+1]-1``
+#: onto units of that part, all written into one ring-buffer row. ``post`` (int32) and ``w``
+#: (float64) per synapse. The network has two: delays of one step or more, and zero delays.
 Static = namedtuple("Static", "seg_ptr seg_buf seg_delay seg_lo post w")
 
 #: Pending input and synaptic currents (state that persists across runs). ``ring`` (2 + channels,
@@ -96,5 +92,6 @@ Records = namedtuple(
 
 #: Scratch: ``fired`` (N,) the units that spiked in the step; ``spiked`` (N,) bool, the units
 #: that reached their threshold in the step; ``ext`` (N,) float64, the external input of the
-#: step; ``info`` (4,) the status.
-Scratch = namedtuple("Scratch", "fired spiked ext info")
+#: step; ``info`` (4,) the status; ``t_lo``, ``t_hi`` the parts of the units, one per thread,
+#: and ``t_bad`` (bool) whether a part diverged.
+Scratch = namedtuple("Scratch", "fired spiked ext info t_lo t_hi t_bad")
