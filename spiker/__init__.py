@@ -15,6 +15,7 @@ from spiker.monitors import RateRecord, SpikeRecord, StateRecord, WeightRecord
 from spiker.network import ConvergenceWarning, Network
 from spiker.neurons import PRESETS_2003, Izhikevich
 from spiker.plasticity import STDP, SpnetUpdate
+from spiker.sweep import sweep
 from spiker.synapses import Projection
 
 __version__ = "0.1.0"
@@ -51,4 +52,5 @@ __all__ = [
     "inputs",
     "models",
     "plot",
+    "sweep",
 ]

@@ -102,6 +102,9 @@ def main(argv: list[str] | None = None) -> int:
     val.add_argument("--target", choices=("numpy", "cython", "cpp_standalone"), default="numpy",
                      help="Brian2 code generation target (default: numpy)")  # fmt: skip
     val.set_defaults(func=_validate)
+    from spiker.sweep import add_parser as add_sweep_parser
+
+    add_sweep_parser(sub)  # spiker sweep MODEL --grid ...: spiker/sweep.py
     args = parser.parse_args(argv)
     if getattr(args, "duration", None) is not None and not args.duration > 0:
         parser.error(f"--duration must be > 0 ms; got {args.duration}")

@@ -6,7 +6,7 @@ import spiker as sp
 from spiker.models.base import Model
 
 
-def izhikevich2003(seed: int = 1, duration: float = 1000.0) -> Model:
+def izhikevich2003(seed: int = 1, duration: float = 1000.0, noise: float = 1.0) -> Model:
     """The 1000-neuron random cortical network of net.m, built exactly as published.
 
     800 excitatory cells with ``re ~ U(0,1)``: a = 0.02, b = 0.2, c = -65 + 15 re^2,
@@ -16,6 +16,9 @@ def izhikevich2003(seed: int = 1, duration: float = 1000.0) -> Model:
     current ("pulse", delay 1 ms). Thalamic input: Gaussian noise with std 5 (excitatory) and
     2 (inhibitory), drawn afresh each ms. The published integration: dt = 1 ms, v in two half
     steps, then u.
+
+    ``noise`` scales the thalamic input (std ``5*noise`` and ``2*noise``; 1 is net.m), the
+    parameter that ``spiker sweep izhikevich2003 --grid noise=...`` varies.
 
     Records: spike records ``"exc"`` and ``"inh"``.
     """
@@ -43,7 +46,7 @@ def izhikevich2003(seed: int = 1, duration: float = 1000.0) -> Model:
                 delay=1.0,
                 synapse="pulse",
             )
-    net.add_current(exc, sp.inputs.Noise(std=5.0, interval=1.0))
-    net.add_current(inh, sp.inputs.Noise(std=2.0, interval=1.0))
+    net.add_current(exc, sp.inputs.Noise(std=5.0 * noise, interval=1.0))
+    net.add_current(inh, sp.inputs.Noise(std=2.0 * noise, interval=1.0))
     records = {"exc": net.record_spikes(exc), "inh": net.record_spikes(inh)}
     return Model("izhikevich2003", net, records, duration)
