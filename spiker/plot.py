@@ -137,10 +137,12 @@ def sweep(table, column: str, param: str | None = None, ax=None, label: str | No
             marker="o",
             ms=4,
             capsize=3,
+            ls="-" if all(isinstance(row[param], int | float) for row in rows) else "none",
             label=legend,
         )
     ax.set_xlabel(param)
-    ax.set_ylabel(f"{label or column}\nmean ± s.d. over {n_seeds} seeds")
+    spread = "one seed" if n_seeds == 1 else f"mean ± s.d. over {n_seeds} seeds"
+    ax.set_ylabel(f"{label or column}\n{spread}")
     if others:
         ax.legend(fontsize="small")
     return ax

@@ -534,17 +534,29 @@ def add_parser(subparsers) -> None:
     p.add_argument("--grid", action="append", default=[], metavar="NAME=LO:HI:N|NAME=V1,V2",
                    help="parameter values: N evenly spaced from LO to HI, or a list; repeat "
                    "for more parameters")  # fmt: skip
-    p.add_argument("--seeds", default="1", help="number of seeds K: seeds 0..K-1 (default 1)")
-    p.add_argument("--measure", default="rate", help=f"one of {', '.join(MEASURES)} (default rate)")
     p.add_argument(
-        "--workers", default="1", help="Dask worker processes here; 1 (default) runs serially"
+        "--seeds", default="1", metavar="K", help="number of seeds K: seeds 0..K-1 (default 1)"
+    )
+    p.add_argument(
+        "--measure",
+        default="rate",
+        metavar="NAME",
+        help=f"one of {', '.join(MEASURES)} (default rate)",
+    )
+    p.add_argument(
+        "--workers",
+        default="1",
+        metavar="W",
+        help="Dask worker processes here; 1 (default) runs serially",
     )
     p.add_argument(
         "--duration",
         type=float,
         help=f"ms per run (default: the model's, at most {SWEEP_DEFAULT_MS:g})",
     )
-    p.add_argument("--out", help="path stem of the CSV and PNG (default: MODEL_sweep)")
+    p.add_argument(
+        "--out", metavar="STEM", help="path stem of the CSV and PNG (default: MODEL_sweep)"
+    )
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.set_defaults(func=run_cli)
 
@@ -577,14 +589,15 @@ def _check_args(args) -> tuple[dict, float, int, int]:
         except (TypeError, ValueError) as err:
             where = ", ".join(f"{k}={v!r}" for k, v in point.items())
             raise _Usage(f"{args.model} cannot be built with {where}: {err}") from None
-    dt = models[0].net.dt
-    if args.duration is None:
-        duration = round(min(models[0].duration, SWEEP_DEFAULT_MS) / dt) * dt
-    else:
+    duration = args.duration
+    if duration is None:
+        dt = models[0].net.dt
+        duration = float(f"{round(min(models[0].duration, SWEEP_DEFAULT_MS) / dt) * dt:.12g}")
+    for model in models:  # the models of a grid may differ in dt (izhikevich2004's features)
         try:
-            duration = check.whole_steps("--duration", args.duration, dt) * dt
+            check.whole_steps("--duration", duration, model.net.dt, minimum=1)
         except ValueError as err:
-            raise _Usage(str(err)) from None
+            raise _Usage(f"{err} (model {model.name})") from None
     if workers > 1:
         try:
             import distributed  # noqa: F401
@@ -638,7 +651,7 @@ def run_cli(args) -> int:
         _plot(table, column, MEASURE_LABELS[column], title, stem + ".png")
         print(f"{'  '.join(table.parameters)}  {column} (mean ± s.d. over seeds, n)")
         for row in table.aggregate(column):
-            values = "  ".join(f"{row[p]!r}" for p in table.parameters)
+            values = "  ".join(f"{row[p]}" for p in table.parameters)
             print(f"{values}  {row['mean']:.4g} ± {row['std']:.2g}  ({row['n']})")
         print(f"table written to {stem}.csv, plot to {stem}.png")
     else:

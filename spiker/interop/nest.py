@@ -3,7 +3,9 @@
 ``to_nest(net, duration)`` builds the network in NEST's kernel (``nest.ResetKernel`` first: NEST
 has one global kernel) and returns its node collections and recorders; ``compare(net,
 duration)`` runs both and reports the agreement. NEST is also the way to run a network too
-large for one machine: it distributes the same build over MPI processes.
+large for one machine: it distributes the same build over MPI processes (``mpirun -np K python
+script.py`` with an MPI build of NEST; ``NestModel.spikes`` gathers every process's spikes with
+mpi4py; ``docs/scale.md``).
 
 Mapping (``docs/crossval.md`` has the table and the reasons):
 
