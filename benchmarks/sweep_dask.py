@@ -26,7 +26,8 @@ import time
 from functools import partial
 
 import spiker as sp
-from spiker.sweep import _build_model, rate
+from spiker.measures import rate
+from spiker.sweep import _build_model
 
 NET_M = partial(_build_model, "izhikevich2003")
 GRID = {"noise": [0.8, 1.0, 1.2, 1.4]}

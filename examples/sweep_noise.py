@@ -27,7 +27,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 import spiker as sp  # noqa: E402
-from spiker.sweep import gamma, rate  # noqa: E402
+from spiker.measures import gamma, rate  # noqa: E402
 
 FLAT_SHARE = 13 / 128  # 30-80 Hz holds 13 of the 128 bins above 0 Hz of a 256 ms segment
 

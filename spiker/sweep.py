@@ -7,8 +7,8 @@ table, bit for bit. Dask is optional (``pip install "spiker[dask]"``); without a
 Dask is imported. ``spiker sweep MODEL ...`` (:func:`run_cli`) does this for the models of
 :mod:`spiker.models` and writes a CSV table and a plot.
 
-Helpers are imported from this module (``from spiker.sweep import SweepTable, MEASURES``):
-``spiker.sweep`` itself is the function.
+Helpers are imported from this module (``from spiker.sweep import SweepTable``): ``spiker.sweep``
+itself is the function. Ready-made measures are in :mod:`spiker.measures`.
 """
 
 from __future__ import annotations
@@ -29,16 +29,14 @@ from typing import Any
 import numpy as np
 
 from spiker import _validate as check
+from spiker.measures import MEASURE_LABELS, MEASURES
 
 __all__ = [
-    "MEASURES",
     "SweepInterrupted",
     "SweepTable",
     "SweepWarning",
     "add_parser",
-    "gamma",
     "grid_points",
-    "rate",
     "run_cli",
     "sweep",
 ]
@@ -289,7 +287,7 @@ def sweep(
         ms simulated per run.
     measure : callable
         ``measure(model)`` after the run: a mapping of column name -> value (numbers, or
-        anything CSV can hold), or one number (column ``"value"``). :data:`MEASURES` has
+        anything CSV can hold), or one number (column ``"value"``). :mod:`spiker.measures` has
         ready ones for :mod:`spiker.models`.
     seeds : int or sequence of int
         ``K`` means seeds ``0 .. K-1``; or the seeds themselves.
@@ -363,84 +361,6 @@ def sweep(
             stacklevel=2,
         )
     return table
-
-
-# ---- measures for the models of spiker.models ---------------------------------------------------
-def _neuron_records(model) -> list:
-    from spiker.groups import Population
-
-    records = [r for r in model.spike_records().values() if isinstance(r.group, Population)]
-    if not records:
-        raise ValueError(f"model {model.name!r} records no spikes of neurons")
-    return records
-
-
-def rate(model) -> dict[str, float]:
-    """Mean firing rates (Hz) of a run :class:`~spiker.models.Model`: ``"rate"`` over every
-    recorded neuron, ``"rate_NAME"`` per spike record of neurons (spike sources left out)."""
-    records = _neuron_records(model)
-    seconds = (records[0].t_stop - records[0].t_start) / 1000.0
-    n = sum(len(r.neurons) for r in records)
-    out = {"rate": sum(r.count for r in records) / (n * seconds) if n and seconds > 0 else 0.0}
-    out.update({f"rate_{name}": r.rate() for name, r in model.spike_records().items()
-                if any(r is q for q in records)})  # fmt: skip
-    return out
-
-
-#: Gamma band (Hz) and the segment length (ms) of the population-rate spectrum in :func:`gamma`.
-GAMMA_BAND = (30.0, 80.0)
-SEGMENT_MS = 256.0
-
-
-def gamma(model) -> dict[str, float]:
-    """How strongly the population rate of a run :class:`~spiker.models.Model` oscillates in the
-    gamma band.
-
-    The spikes of every recorded neuron are counted in 1 ms bins (whole steps of dt, at least
-    one); the spectrum of that population count is Welch's: Hann-windowed segments of
-    ``SEGMENT_MS`` = 256 ms (the whole run if shorter), overlapping by half, each with its mean
-    removed, periodograms averaged.
-
-    Returns
-    -------
-    dict
-        ``"gamma"``: the share of the spectral power above 0 Hz that lies in ``GAMMA_BAND``
-        (30-80 Hz), between 0 and 1. A rate without rhythm (flat spectrum) gives the band's share
-        of the frequencies, about 0.1 with 1 ms bins; a silent network gives 0.
-        ``"gamma_frequency"``: the frequency (Hz) of the spectrum's peak within the band; NaN
-        for a silent network.
-    """
-    records = _neuron_records(model)
-    dt = records[0].dt
-    per_bin = max(1, round(1.0 / dt))
-    bin_s = per_bin * dt / 1000.0
-    first = round(records[0].t_start / dt)
-    n_bins = (round(records[0].t_stop / dt) - first) // per_bin
-    steps = np.concatenate([r.steps for r in records]) - first
-    x = np.bincount(steps // per_bin, minlength=n_bins)[:n_bins].astype(np.float64)
-    seg = min(n_bins, max(2, round(SEGMENT_MS / 1000.0 / bin_s)))
-    starts = range(0, n_bins - seg + 1, max(1, seg // 2))
-    window = np.hanning(seg)
-    power = np.zeros(seg // 2 + 1)
-    for s in starts:
-        piece = x[s : s + seg]
-        power += np.abs(np.fft.rfft(window * (piece - piece.mean()))) ** 2
-    freq = np.fft.rfftfreq(seg, bin_s)
-    band = (freq >= GAMMA_BAND[0]) & (freq <= GAMMA_BAND[1])
-    total = power[1:].sum()
-    if total == 0 or not band.any():
-        return {"gamma": 0.0, "gamma_frequency": math.nan}
-    return {
-        "gamma": float(power[band].sum() / total),
-        "gamma_frequency": float(freq[band][np.argmax(power[band])]),
-    }
-
-
-#: Measures for ``spiker sweep --measure NAME``: each takes a run Model and returns a column
-#: named after itself (the one the command plots), and maybe more.
-MEASURES: dict[str, Callable] = {"rate": rate, "gamma": gamma}
-#: Axis labels of the measures' main columns.
-MEASURE_LABELS = {"rate": "mean rate (Hz)", "gamma": "share of rate power in 30-80 Hz"}
 
 
 # ---- spiker sweep -------------------------------------------------------------------------------
@@ -571,6 +491,12 @@ def _whole(name: str, text: str) -> int:
     return value
 
 
+def _stem(args) -> str:
+    """``--out`` without a .csv or .png ending (default ``MODEL_sweep``)."""
+    stem = args.out or f"{args.model}_sweep"
+    return stem[:-4] if stem.endswith((".csv", ".png")) else stem
+
+
 def _check_args(args) -> tuple[dict, float, int, int]:
     """Everything the command line says, checked before any simulation."""
     from spiker.models import MODELS
@@ -582,22 +508,26 @@ def _check_args(args) -> tuple[dict, float, int, int]:
     n_seeds = _whole("--seeds", args.seeds)
     workers = _whole("--workers", args.workers)
     grid = parse_grid(args.model, args.grid)
-    models = []
+    built = []  # (name, dt, duration) of each grid point's model
     for point in grid_points(grid):  # building is cheap; it checks every value before any run
         try:
-            models.append(_build_model(args.model, seed=0, **point))
+            model = _build_model(args.model, seed=0, **point)
         except (TypeError, ValueError) as err:
             where = ", ".join(f"{k}={v!r}" for k, v in point.items())
             raise _Usage(f"{args.model} cannot be built with {where}: {err}") from None
+        built.append((model.name, model.net.dt, model.duration))
     duration = args.duration
     if duration is None:
-        dt = models[0].net.dt
-        duration = float(f"{round(min(models[0].duration, SWEEP_DEFAULT_MS) / dt) * dt:.12g}")
-    for model in models:  # the models of a grid may differ in dt (izhikevich2004's features)
+        _, dt, default = built[0]
+        duration = float(f"{round(min(default, SWEEP_DEFAULT_MS) / dt) * dt:.12g}")
+    for name, dt, _ in built:  # the models of a grid may differ in dt (izhikevich2004's features)
         try:
-            check.whole_steps("--duration", duration, model.net.dt, minimum=1)
+            check.whole_steps("--duration", duration, dt, minimum=1)
         except ValueError as err:
-            raise _Usage(f"{err} (model {model.name})") from None
+            raise _Usage(f"{err} (model {name})") from None
+    folder = os.path.dirname(_stem(args)) or "."
+    if not os.path.isdir(folder) or not os.access(folder, os.W_OK):
+        raise _Usage(f"--out {args.out!r}: {folder!r} is not a folder this user can write to")
     if workers > 1:
         try:
             import distributed  # noqa: F401
@@ -638,8 +568,7 @@ def run_cli(args) -> int:
     except _Usage as err:
         print(f"spiker sweep: {err}", file=sys.stderr)
         return 2
-    stem = args.out or f"{args.model}_sweep"
-    stem = stem[:-4] if stem.endswith((".csv", ".png")) else stem
+    stem = _stem(args)
     where = "serially" if workers == 1 else f"on {workers} Dask workers"
     n_runs = len(grid_points(grid)) * n_seeds
     print(f"{args.model}: {n_runs} runs of {duration:g} ms {where}", file=sys.stderr)

@@ -1,5 +1,5 @@
 """spiker.sweep: serial and Dask sweeps give the same table; failures, interruption, no Dask; the
-``spiker sweep`` command; the measures."""
+``spiker sweep`` command; spiker.measures."""
 
 from __future__ import annotations
 
@@ -16,16 +16,9 @@ import numpy as np
 import pytest
 
 import spiker as sp
+from spiker.measures import gamma, rate
 from spiker.models.base import Model
-from spiker.sweep import (
-    SweepInterrupted,
-    SweepTable,
-    SweepWarning,
-    _build_model,
-    gamma,
-    grid_points,
-    rate,
-)
+from spiker.sweep import SweepInterrupted, SweepTable, SweepWarning, _build_model, grid_points
 
 ROOT = Path(__file__).resolve().parents[2]
 NET_M = partial(_build_model, "izhikevich2003")  # net.m, 1000 neurons; `noise` scales its input
@@ -211,6 +204,7 @@ def test_cli_writes_the_table_and_plot_of_the_python_sweep(tmp_path):
         (["izhikevich2003", "--grid", "noise=1", "--measure", "cv"], "unknown measure 'cv'"),
         (["izhikevich2003", "--grid", "noise=-1,1"], "cannot be built with noise=-1.0: std must"),
         (["izhikevich2003", "--grid", "noise=1", "--duration", "0.5"], "--duration must be a"),
+        (["izhikevich2003", "--grid", "noise=1", "--out", "no/such/dir/x"], "is not a folder"),
     ],
 )
 def test_cli_bad_input_is_one_line_and_exit_2_before_any_run(
