@@ -1,11 +1,10 @@
 """spiker.sweep: serial and Dask sweeps give the same table; failures, interruption, no Dask; the
-``spiker sweep`` command; spiker.measures."""
+``spiker sweep`` command."""
 
 from __future__ import annotations
 
 import csv
 import logging
-import math
 import os
 import subprocess
 import sys
@@ -140,31 +139,6 @@ def test_ctrl_c_raises_sweep_interrupted_with_the_finished_runs():
     table = stop.value.table
     assert [r["error"] is None for r in table] == [True, True, False, False]
     assert table.failures[0]["error"] == "not run: the sweep was interrupted"
-
-
-def _driven(freq_hz: float | None) -> Model:
-    """200 RS neurons driven by independent noise (std 8, drawn each ms) and, with ``freq_hz``,
-    a common current oscillating at that frequency; run for 1 s."""
-    net = sp.Network(dt=0.5, seed=3)
-    pop = net.add_neurons(200, sp.Izhikevich.preset("RS"), name="cells")
-    if freq_hz is not None:
-        drive = 6.0 + 6.0 * np.sin(2 * np.pi * freq_hz * np.arange(2000) * 0.5 / 1000.0)
-        net.add_current(pop, sp.inputs.TimedArray(drive, 0.5))
-    net.add_current(pop, sp.inputs.Noise(std=8.0, interval=1.0))
-    return Model("driven", net, {"cells": net.record_spikes(pop)}, 1000.0).run(
-        1000.0, progress=False
-    )
-
-
-def test_gamma_finds_a_40_hz_drive_and_a_flat_spectrum_without_one():
-    # Welch segments of 256 ms give 3.9 Hz bins; 13 of the 128 above 0 Hz lie in 30-80 Hz, so a
-    # flat spectrum (independent noise only: the neurons fire irregularly and independently) puts
-    # 13/128 = 0.10 of its power there (measured 0.097); a common 40 Hz drive dominates.
-    g_drive, g_noise = gamma(_driven(40.0)), gamma(_driven(None))
-    assert g_drive["gamma"] > 0.5 and abs(g_drive["gamma_frequency"] - 40.0) < 4.0, g_drive
-    assert abs(g_noise["gamma"] - 13 / 128) < 0.03, g_noise
-    silent = _tiny(1, current=0.0).run(100.0, progress=False)
-    assert gamma(silent)["gamma"] == 0.0 and math.isnan(gamma(silent)["gamma_frequency"])
 
 
 def _cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
