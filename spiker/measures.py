@@ -66,6 +66,8 @@ def gamma(model) -> dict[str, float]:
     bin_s = per_bin * dt / 1000.0
     first = round(records[0].t_start / dt)
     n_bins = (round(records[0].t_stop / dt) - first) // per_bin
+    if n_bins < 2:
+        raise ValueError(f"gamma needs a run of at least 2 bins of {per_bin * dt:g} ms")
     steps = np.concatenate([r.steps for r in records]) - first
     x = np.bincount(steps // per_bin, minlength=n_bins)[:n_bins].astype(np.float64)
     seg = min(n_bins, max(2, round(SEGMENT_MS / 1000.0 / bin_s)))
