@@ -205,9 +205,9 @@ def _failed_task(runs, err: BaseException) -> list[dict]:
 class _Scheduler:
     """Hands the runs to a Dask client in batches sized as the sweep goes (guided
     self-scheduling): single runs first, ``IN_FLIGHT`` tasks per worker thread; once run times
-    are known, each batch lasts about ``TASK_SECONDS`` (so scheduling, ~2 ms a task, costs under
-    1 %) but takes at most ``1/IN_FLIGHT`` of the runs left per thread, so the workers finish
-    together."""
+    are known, each batch lasts about ``TASK_SECONDS`` (so scheduling, 2-15 ms a task on a
+    LocalCluster, costs a few %) but takes at most ``1/IN_FLIGHT`` of the runs left per thread,
+    so the workers finish together."""
 
     def __init__(self, client, build, measure, duration, runs, batch_size):
         self.client, self.args, self.runs = client, (build, measure, duration), runs
@@ -296,7 +296,7 @@ def sweep(
     batch_size : int, optional
         Runs per Dask task. Default: sized as the sweep goes, from the run times measured so
         far: short runs are batched into tasks of about ``TASK_SECONDS`` (0.5 s), so that
-        scheduling (about 2 ms a task on a LocalCluster) stays under 1 %, while the last tasks
+        scheduling (2-15 ms a task on a LocalCluster) stays small, while the last tasks
         shrink so that the workers finish together; runs of a second or more go one per task.
     progress : bool or None
         Progress bar of finished runs (tqdm). ``None`` (default) shows it only if the sweep lasts
