@@ -3,9 +3,12 @@
 Measures, each the median of ``--repeats`` timings:
 
 1. a sweep of 16 runs of net.m (1000 neurons, ``izhikevich2003``: 4 noise scales x 4 seeds,
-   1000 ms each), serially and on a ``LocalCluster`` of ``--workers`` processes with one thread
-   each (started and warmed once: every worker has imported spiker and loaded the compiled
-   kernels before the timing; the one-off cost of that is printed too);
+   1000 ms each), serially and on ``spiker.sweep.local_client(--workers)`` (a LocalCluster of
+   processes with one thread each; started and warmed once: every worker has imported spiker
+   and loaded the compiled kernels before the timing; the one-off cost of that is printed too).
+   Serial and Dask sweeps alternate, so that a pair sees the same load; the speed-up is the
+   median of the pairs' ratios, and the CPU seconds spent (this process for serial, the workers
+   for Dask) show whether a slower wall time is work or waiting for a core;
 2. the scheduling overhead per task: trivial tasks through the client, one at a time (round
    trip) and 1000 at once (time per task when the workers are kept busy);
 3. a sweep of 1000 trivial runs, one run per task (``batch_size=1``) and batched automatically.
@@ -19,7 +22,6 @@ mean little without it.
 from __future__ import annotations
 
 import argparse
-import logging
 import os
 import statistics
 import time
@@ -27,7 +29,7 @@ from functools import partial
 
 import spiker as sp
 from spiker.measures import rate
-from spiker.sweep import _build_model
+from spiker.sweep import _build_model, local_client
 
 NET_M = partial(_build_model, "izhikevich2003")
 GRID = {"noise": [0.8, 1.0, 1.2, 1.4]}
@@ -66,6 +68,12 @@ def median_time(fn, repeats: int) -> float:
     return statistics.median(times)
 
 
+def cpu_seconds() -> float:
+    """User + system CPU time of this process so far, s."""
+    t = os.times()
+    return t.user + t.system
+
+
 def load() -> str:
     return "load average (1, 5, 15 min): " + ", ".join(f"{x:.2f}" for x in os.getloadavg())
 
@@ -75,25 +83,32 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
-    from distributed import Client, LocalCluster
-
     print(f"{os.cpu_count()} CPUs; {load()}")
     warm()
     sweep16 = partial(sp.sweep, NET_M, GRID, 1000.0, rate, seeds=4, progress=False)
     serial_table = sweep16()
-    serial = median_time(sweep16, args.repeats)
 
     tic = time.perf_counter()
-    with (
-        LocalCluster(n_workers=args.workers, threads_per_worker=1, processes=True,
-                     dashboard_address=None, silence_logs=logging.ERROR) as cluster,
-        Client(cluster) as client,
-    ):  # fmt: skip
+    with local_client(args.workers) as client:
         client.run(warm)
         start = time.perf_counter() - tic
         on_dask = partial(sweep16, client=client)
         assert on_dask() == serial_table, "the Dask sweep differs from the serial one"
-        dask = median_time(on_dask, args.repeats)
+        # serial and Dask alternate, so that both see the same load; CPU seconds are summed over
+        # this process (serial) and over the workers (Dask)
+        serial, dask, ratio, cpu_serial, cpu_dask = [], [], [], [], []
+        for _ in range(args.repeats):
+            cpu0, tic = cpu_seconds(), time.perf_counter()
+            sweep16()
+            serial.append(time.perf_counter() - tic)
+            cpu_serial.append(cpu_seconds() - cpu0)
+            cpu0, tic = sum(client.run(cpu_seconds).values()), time.perf_counter()
+            on_dask()
+            dask.append(time.perf_counter() - tic)
+            cpu_dask.append(sum(client.run(cpu_seconds).values()) - cpu0)
+            ratio.append(serial[-1] / dask[-1])
+        serial, dask, ratio = (statistics.median(x) for x in (serial, dask, ratio))
+        cpu_serial, cpu_dask = statistics.median(cpu_serial), statistics.median(cpu_dask)
 
         round_trip = median_time(lambda: client.submit(noop, 0, pure=False).result(), 50)
         n = 1000
@@ -106,8 +121,9 @@ def main() -> None:
 
     rows = [
         (f"16 runs of net.m (1000 neurons, 1000 ms), median of {args.repeats}:", None, ""),
-        ("  serial", serial, "s"),
-        (f"  Dask, {args.workers} workers", dask, f"s   speed-up {serial / dask:.2f}x"),
+        ("  serial", serial, f"s   ({cpu_serial:.2f} s CPU)"),
+        (f"  Dask, {args.workers} workers", dask, f"s   ({cpu_dask:.2f} s CPU in the workers)"),
+        ("  speed-up (median of the paired ratios)", ratio, "x"),
         ("  one-off: cluster start and worker warm-up", start, "s"),
         ("scheduling overhead per trivial task:", None, ""),
         ("  one at a time (round trip)", 1000 * round_trip, "ms"),

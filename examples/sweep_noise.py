@@ -17,7 +17,6 @@ on the 2-core development machine, load average 5 to 22 from other work during t
 """
 
 import argparse
-import logging
 import time
 
 import matplotlib
@@ -28,6 +27,7 @@ import numpy as np  # noqa: E402
 
 import spiker as sp  # noqa: E402
 from spiker.measures import gamma, rate  # noqa: E402
+from spiker.sweep import local_client  # noqa: E402
 
 FLAT_SHARE = 13 / 128  # 30-80 Hz holds 13 of the 128 bins above 0 Hz of a 256 ms segment
 
@@ -54,13 +54,7 @@ def main() -> None:
 
     tic = time.perf_counter()
     if args.workers > 1:
-        from distributed import Client, LocalCluster
-
-        with (
-            LocalCluster(n_workers=args.workers, threads_per_worker=1, processes=True,
-                         dashboard_address=None, silence_logs=logging.ERROR) as cluster,
-            Client(cluster) as client,
-        ):  # fmt: skip
+        with local_client(args.workers) as client:  # a LocalCluster of 1-thread processes
             table = sp.sweep(build, grid, args.duration, measure, seeds=args.seeds, client=client)
     else:
         table = sp.sweep(build, grid, args.duration, measure, seeds=args.seeds)

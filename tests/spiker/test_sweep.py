@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import csv
-import logging
 import os
 import subprocess
 import sys
@@ -17,7 +16,14 @@ import pytest
 import spiker as sp
 from spiker.measures import gamma, rate
 from spiker.models.base import Model
-from spiker.sweep import SweepInterrupted, SweepTable, SweepWarning, _build_model, grid_points
+from spiker.sweep import (
+    SweepInterrupted,
+    SweepTable,
+    SweepWarning,
+    _build_model,
+    grid_points,
+    local_client,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 NET_M = partial(_build_model, "izhikevich2003")  # net.m, 1000 neurons; `noise` scales its input
@@ -30,12 +36,10 @@ def rate_and_gamma(model) -> dict:
 
 @pytest.fixture(scope="module")
 def client():
-    distributed = pytest.importorskip("distributed")
-    with (
-        distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                 dashboard_address=None, silence_logs=logging.ERROR) as cluster,
-        distributed.Client(cluster) as c,
-    ):  # fmt: skip
+    pytest.importorskip("distributed")
+    with local_client(2) as c:  # 2 worker processes, 1 thread each
+        assert sorted(c.nthreads().values()) == [1, 1]
+        assert set(c.run(lambda: os.environ.get("MALLOC_TRIM_THRESHOLD_")).values()) == {None}
         yield c
 
 
