@@ -260,10 +260,10 @@ class _Scheduler:
 @contextmanager
 def local_client(workers: int):
     """A ``dask.distributed`` client on a ``LocalCluster`` of ``workers`` processes with one
-    thread each, set up for sweeps: no dashboard, warnings only, and without the
+    thread each, set up for sweeps: no dashboard, only errors logged, and without the
     ``MALLOC_TRIM_THRESHOLD_=65536`` that Dask's nanny puts in its workers' environment (it turns
     off glibc's adaptive mmap threshold, so every large array a network build allocates is
-    faulted in afresh: measured here, about 30 % more CPU per run of net.m).
+    faulted in afresh: measured here, 15-40 % more CPU per run of net.m, as system time).
 
     >>> with local_client(2) as client:                                     # doctest: +SKIP
     ...     table = sweep(build, grid, 1000.0, measure, client=client)
