@@ -22,7 +22,7 @@ import sys
 import time
 import traceback
 import warnings
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from numbers import Integral
 from typing import Any
@@ -258,7 +258,7 @@ class _Scheduler:
 
 
 @contextmanager
-def local_client(workers: int):
+def local_client(workers: int) -> Iterator[Any]:
     """A ``dask.distributed`` client on a ``LocalCluster`` of ``workers`` processes with one
     thread each, set up for sweeps: no dashboard, only errors logged, and without the
     ``MALLOC_TRIM_THRESHOLD_=65536`` that Dask's nanny puts in its workers' environment (it turns
@@ -295,7 +295,7 @@ def sweep(
     measure: Callable[[Any], Mapping[str, float] | float],
     *,
     seeds: int | Sequence[int] = 1,
-    client=None,
+    client: Any = None,
     batch_size: int | None = None,
     progress: bool | None = None,
 ) -> SweepTable:
