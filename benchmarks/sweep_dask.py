@@ -13,7 +13,10 @@ Measures, each the median of ``--repeats`` timings:
    trip) and 1000 at once (time per task when the workers are kept busy);
 3. a sweep of 1000 trivial runs, one run per task (``batch_size=1``) and batched automatically.
 
-    python benchmarks/sweep_dask.py [--repeats 5] [--workers 2]
+    python benchmarks/sweep_dask.py [--repeats 5] [--workers 2] [--scheduler ADDRESS]
+
+``--scheduler tcp://HOST:PORT`` runs on an existing cluster instead (``dask scheduler`` and
+``dask worker --nthreads 1`` processes started by hand, as on a real cluster).
 
 The machine's load (``os.getloadavg``) is printed before and after: timings on a shared machine
 mean little without it.
@@ -82,6 +85,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--scheduler", help="address of a running Dask scheduler")
     args = parser.parse_args()
     print(f"{os.cpu_count()} CPUs; {load()}")
     warm()
@@ -89,7 +93,11 @@ def main() -> None:
     serial_table = sweep16()
 
     tic = time.perf_counter()
-    with local_client(args.workers) as client:
+    from distributed import Client
+
+    cluster = local_client(args.workers) if args.scheduler is None else Client(args.scheduler)
+    with cluster as client:
+        n_workers = len(client.nthreads())
         client.run(warm)
         start = time.perf_counter() - tic
         on_dask = partial(sweep16, client=client)
@@ -122,7 +130,7 @@ def main() -> None:
     rows = [
         (f"16 runs of net.m (1000 neurons, 1000 ms), median of {args.repeats}:", None, ""),
         ("  serial", serial, f"s   ({cpu_serial:.2f} s CPU)"),
-        (f"  Dask, {args.workers} workers", dask, f"s   ({cpu_dask:.2f} s CPU in the workers)"),
+        (f"  Dask, {n_workers} workers", dask, f"s   ({cpu_dask:.2f} s CPU in the workers)"),
         ("  speed-up (median of the paired ratios)", ratio, "x"),
         ("  one-off: cluster start and worker warm-up", start, "s"),
         ("scheduling overhead per trivial task:", None, ""),
