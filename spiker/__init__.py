@@ -15,6 +15,7 @@ from spiker.monitors import RateRecord, SpikeRecord, StateRecord, WeightRecord
 from spiker.network import ConvergenceWarning, Network
 from spiker.neurons import LIF, PRESETS_2003, PRESETS_2007, Izhikevich, Izhikevich2007
 from spiker.plasticity import STDP, SpnetUpdate
+from spiker.sweep import sweep
 from spiker.synapses import Projection
 
 __version__ = "0.1.0"
@@ -62,4 +63,5 @@ __all__ = [
     "interop",
     "models",
     "plot",
+    "sweep",
 ]

@@ -28,6 +28,7 @@ SUBCOMMANDS = [
     "spiker.cli:add_run_parser",
     "spiker.cli:add_validate_parser",
     "spiker.bench:add_parser",
+    "spiker.sweep:add_parser",
 ]
 
 #: ``spiker validate``'s tolerance per reference simulator: the largest relative difference of a

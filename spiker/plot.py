@@ -211,3 +211,49 @@ def rate(record: SpikeRecord, bin_ms: float, ax=None, time_unit: str = "s", **st
     ax.set_xlabel(f"time ({time_unit})")
     ax.set_ylabel("rate (Hz)")
     return ax
+
+
+def sweep(table, column: str, param: str | None = None, ax=None, label: str | None = None):
+    """A measured column of a :func:`spiker.sweep` table against one grid parameter: the mean
+    over seeds with error bars of one standard deviation (ddof = 1), one line per combination of
+    the other parameters. Failed runs and NaN values are left out. Returns the Axes.
+
+    Parameters
+    ----------
+    table : spiker.sweep.SweepTable
+    column : str
+        A measured column, e.g. ``"rate"``.
+    param : str, optional
+        The x axis (default: the grid's first parameter).
+    ax : matplotlib Axes, optional
+    label : str, optional
+        What the column is, for the y axis (default: its name).
+    """
+    params = list(table.parameters)
+    param = params[0] if param is None else param
+    if param not in params:
+        raise ValueError(f"param must be one of the grid's parameters {params}; got {param!r}")
+    others = [p for p in params if p != param]
+    lines: dict[tuple, list[dict]] = {}
+    for row in table.aggregate(column):
+        lines.setdefault(tuple(row[p] for p in others), []).append(row)
+    ax = _axes(ax)
+    n_seeds = max((row["n"] for rows in lines.values() for row in rows), default=0)
+    for key, rows in lines.items():
+        legend = ", ".join(f"{p} = {v}" for p, v in zip(others, key, strict=True)) or None
+        ax.errorbar(
+            [row[param] for row in rows],
+            [row["mean"] for row in rows],
+            yerr=[row["std"] for row in rows],
+            marker="o",
+            ms=4,
+            capsize=3,
+            ls="-" if all(isinstance(row[param], int | float) for row in rows) else "none",
+            label=legend,
+        )
+    ax.set_xlabel(param)
+    spread = "one seed" if n_seeds == 1 else f"mean ± s.d. over {n_seeds} seeds"
+    ax.set_ylabel(f"{label or column}\n{spread}")
+    if others:
+        ax.legend(fontsize="small")
+    return ax

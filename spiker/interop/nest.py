@@ -3,7 +3,9 @@
 ``to_nest(net, duration)`` builds the network in NEST's kernel (``nest.ResetKernel`` first: NEST
 has one global kernel) and returns its node collections and recorders; ``compare(net,
 duration)`` runs both and reports the agreement. NEST is also the way to run a network too
-large for one machine: it distributes the same build over MPI processes.
+large for one machine: it distributes the same build over MPI processes (``mpirun -np K python
+script.py`` with an MPI build of NEST; ``NestModel.spikes`` gathers every process's spikes with
+mpi4py; ``docs/scale.md``).
 
 Mapping (``docs/crossval.md`` has the table and the reasons):
 
@@ -102,26 +104,70 @@ class NestModel:
         _import_nest().Simulate(self.duration)
 
     def spikes(self, name: str) -> tuple[np.ndarray, np.ndarray]:
-        """``(steps, local indices)`` of population ``name``, in spiker's labels."""
+        """``(steps, local indices)`` of population ``name``, in spiker's labels, sorted by step
+        and then index (the same order whatever the number of threads or MPI processes).
+
+        Each MPI process's recorder holds only the spikes of the neurons that process hosts
+        (threads of one process share it). Under MPI the events of every process are gathered
+        to every process (``allgather`` through mpi4py), so this is a collective call: call it on
+        every rank.
+        """
         ev = self.recorders[name].get("events")
-        first = self.nodes[name][0].global_id
-        steps = np.rint(np.asarray(ev["times"]) / self.dt).astype(np.int64) - 1
-        return steps, np.asarray(ev["senders"], np.int64) - first
+        times, senders = _gathered(np.asarray(ev["times"], np.float64),
+                                   np.asarray(ev["senders"], np.int64))  # fmt: skip
+        steps = np.rint(times / self.dt).astype(np.int64) - 1
+        i = senders - _first_id(self.nodes[name])
+        order = np.lexsort((i, steps))
+        return steps[order], i[order]
 
     def weights(self, name: str) -> np.ndarray:
         """Weights of projection ``name`` in the spiker projection's synapse order (pairs must be
-        unique)."""
+        unique). Under MPI each process holds the synapses onto its own neurons; they are
+        gathered as in :meth:`spikes` (a collective call)."""
         synapse_model, p = self.connections[name]
         pre, post = self.nodes[p.pre.name], self.nodes[p.post.name]
         conns = _import_nest().GetConnections(pre, post, synapse_model=synapse_model)
-        got = conns.get(["source", "target", "weight"])
-        pre0, post0 = self.nodes[p.pre.name][0].global_id, self.nodes[p.post.name][0].global_id
-        key = (np.asarray(got["source"]) - pre0) * p.post.n + (np.asarray(got["target"]) - post0)
+        local = conns.get(["source", "target", "weight"])
+        src, tgt, w = _gathered(np.atleast_1d(np.asarray(local["source"], np.int64)),
+                                np.atleast_1d(np.asarray(local["target"], np.int64)),
+                                np.atleast_1d(np.asarray(local["weight"], np.float64)))  # fmt: skip
+        pre0, post0 = _first_id(pre), _first_id(post)
+        key = (src - pre0) * p.post.n + (tgt - post0)
         want = p.i.astype(np.int64) * p.post.n + p.j
         if np.unique(want).size != want.size:
             raise ValueError(f"projection {name!r} repeats (pre, post) pairs: weights ambiguous")
         order = np.argsort(key)
-        return np.asarray(got["weight"], np.float64)[order][np.searchsorted(key[order], want)]
+        return w[order][np.searchsorted(key[order], want)]
+
+
+def _first_id(nodes) -> int:
+    """The first node id of a NodeCollection, read from the collection itself (a status read
+    such as ``.global_id`` sees only the nodes local to this MPI process)."""
+    return nodes[0].tolist()[0]
+
+
+def _mpi_comm():
+    """mpi4py's ``COMM_WORLD`` if NEST runs in more than one MPI process, else None."""
+    n = _import_nest().NumProcesses()
+    if n == 1:
+        return None
+    try:
+        from mpi4py import MPI
+    except ImportError as err:  # pragma: no cover - needs an MPI build of NEST
+        raise ImportError(
+            f"NEST runs in {n} MPI processes and each holds only its own neurons' spikes; "
+            "gathering them needs mpi4py (pip install mpi4py, built against NEST's MPI)"
+        ) from err
+    return MPI.COMM_WORLD
+
+
+def _gathered(*local: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Per-process arrays joined over all MPI processes (rank order); as given without MPI."""
+    comm = _mpi_comm()
+    if comm is None:
+        return local
+    parts = comm.allgather(local)
+    return tuple(np.concatenate([part[k] for part in parts]) for k in range(len(local)))
 
 
 @dataclass
@@ -363,8 +409,8 @@ def to_nest(net, duration: float, threads: int = 1, native_inputs: bool = False)
             steps = np.maximum(steps, 1)
         syn.update(weight=w, delay=steps * dt)
         # NEST connects arrays of node ids directly (one entry per synapse)
-        src = (pre[0].global_id + p.i).astype(np.int64)
-        tgt = (post[0].global_id + p.j).astype(np.int64)
+        src = (_first_id(pre) + p.i).astype(np.int64)
+        tgt = (_first_id(post) + p.j).astype(np.int64)
         syn["delay"] = np.round(syn["delay"], 10)
         nest.Connect(src, tgt, "one_to_one", syn)
         model.connections[p.name] = (syn["synapse_model"], p)

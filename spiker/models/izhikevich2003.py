@@ -24,6 +24,7 @@ def izhikevich2003(
     n: int = 1000,
     k: int | None = None,
     form: str = "published",
+    noise: float = 1.0,
 ) -> Model:
     """The 1000-neuron random cortical network of net.m, built exactly as published.
 
@@ -63,6 +64,9 @@ def izhikevich2003(
         it is delivered at once, the faithful form at small dt. (A one-step pulse of w at
         dt = 0.1 ms would carry a tenth of the charge, and one of w/dt would be a jump in all
         but name.) The noise is still drawn each ms and held in between.
+    noise : float
+        Scales the thalamic input (std ``5*noise`` and ``2*noise``; 1 is net.m), the parameter
+        that ``spiker sweep izhikevich2003 --grid noise=...`` varies.
 
     Records: spike records ``"exc"`` and ``"inh"``.
     """
@@ -111,8 +115,8 @@ def izhikevich2003(
                 delay=1.0,
                 synapse=synapse,
             )
-    net.add_current(exc, sp.inputs.Noise(std=5.0, interval=1.0))
-    net.add_current(inh, sp.inputs.Noise(std=2.0, interval=1.0))
+    net.add_current(exc, sp.inputs.Noise(std=5.0 * noise, interval=1.0))
+    net.add_current(inh, sp.inputs.Noise(std=2.0 * noise, interval=1.0))
     records = {"exc": net.record_spikes(exc), "inh": net.record_spikes(inh)}
     name = "izhikevich2003" if (n, k, form) == (1000, None, "published") else (
         f"izhikevich2003(n={n}, k={k}, form={form!r})"

@@ -58,7 +58,10 @@ def _distinct_targets(rng, n_pre, n_candidates, m, exclude_self):
     choices={"form": tuple(FORMS)},
 )
 def polychronization(
-    seed: int = 1, duration: float = 3_600_000.0, form: str = "published"
+    seed: int = 1,
+    duration: float = 3_600_000.0,
+    form: str = "published",
+    input_amplitude: float = 20.0,
 ) -> Model:
     """spnet: 1000 neurons with axonal delays and STDP, as in Izhikevich (2006).
 
@@ -67,9 +70,9 @@ def polychronization(
     excitatory ones to any neuron, with integer delays 1..20 ms (5 synapses per delay value),
     inhibitory ones to excitatory neurons only, with 1 ms. Initial weights 6 and -5, delivered as
     one-step currents. Published integration at dt = 1 ms (two half steps of v, then u), in
-    spnet.cpp's operation order ``(0.04*v + 5)*v + 140 - u + I``. Each ms
-    one random neuron receives I = 20. Excitatory synapses learn: nearest-spike STDP with
-    A+ = 0.1, A- = 0.12, tau = 20 ms, through spnet's schedule (every 1000 ms
+    spnet.cpp's operation order ``(0.04*v + 5)*v + 140 - u + I``. Each ms one random neuron
+    receives I = ``input_amplitude`` (20 in spnet). Excitatory synapses learn: nearest-spike
+    STDP with A+ = 0.1, A- = 0.12, tau = 20 ms, through spnet's schedule (every 1000 ms
     ``w += 0.01 + sd; sd *= 0.9``, clipped to [0, 10]).
 
     Differences from spnet.cpp that cannot matter statistically: random streams (numpy's, not
@@ -118,7 +121,7 @@ def polychronization(
             delay=1.0, synapse=synapse, name="inh",
         ),
     }  # fmt: skip
-    net.add_current(pop, sp.inputs.RandomPulse(amplitude=20.0, interval=1.0))
+    net.add_current(pop, sp.inputs.RandomPulse(amplitude=input_amplitude, interval=1.0))
     records = {
         "exc": net.record_spikes(pop, neurons=np.arange(ne)),
         "inh": net.record_spikes(pop, neurons=np.arange(ne, ne + ni)),
