@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from spiker.compile_plastic import PlasticPart, compile_plastic
+from spiker.kernels.build import group_order
 from spiker.kernels.layout import BUF_EXP0, BUF_JUMP, BUF_PULSE, Static
 
 _BUF_FOR_KIND = {"pulse": BUF_PULSE, "jump": BUF_JUMP}
@@ -39,12 +40,12 @@ class StaticPart:
     projections: list
     arrays: Static
     order: np.ndarray  # synapse k of the group is entry order[k] of the projections' weights
-    mask: list  # per projection, the boolean selection of its synapses in this part
+    mask: list  # per projection, the selection of its synapses in this part (None: all)
 
     def with_weights(self) -> Static:
-        w = np.concatenate(
-            [p.weight[m] for p, m in zip(self.projections, self.mask, strict=True)] or [np.zeros(0)]
-        )
+        parts = [p.weight if m is None else p.weight[m]
+                 for p, m in zip(self.projections, self.mask, strict=True)]  # fmt: skip
+        w = np.concatenate(parts) if parts else np.zeros(0)
         return self.arrays._replace(w=w[self.order])
 
 
@@ -73,32 +74,51 @@ class Compiled:
     bounds: np.ndarray
 
 
-def _static_part(projs, columns, N, bounds) -> StaticPart:
-    """The segment CSR of the synapses of ``projs`` (given as (projection, mask) pairs), one
-    per part of the units (``bounds``: part t owns units bounds[t] .. bounds[t+1]-1) holding
-    the synapses onto that part's units."""
-    pre, post, delay, buf = columns
-    part = np.searchsorted(bounds, post, side="right") - 1
-    order = np.lexsort((post, delay, buf, pre, part))
-    pre_s, delay_s, buf_s, part_s = pre[order], delay[order], buf[order], part[order]
-    # segments: runs of equal (part, pre, buffer, delay), each written into one ring-buffer row
-    cut = np.flatnonzero(
-        (np.diff(pre_s) != 0) | (np.diff(delay_s) != 0) | (np.diff(buf_s) != 0)
-        | (np.diff(part_s) != 0)
-    ) + 1  # fmt: skip
-    starts = np.concatenate([[0], cut]).astype(np.int64) if pre_s.size else np.zeros(0, np.int64)
-    seg_part, seg_pre = part_s[starts], pre_s[starts]
+def _static_part(projs, N, bounds, taus) -> StaticPart:
+    """The segment CSR of the synapses of ``projs`` (given as (projection, mask or None for
+    all) pairs), one per part of the units (``bounds``: part t owns units bounds[t] ..
+    bounds[t+1]-1) holding the synapses onto that part's units. Synapses are grouped by (part,
+    presynaptic unit) with a counting sort, then by (buffer, delay) within a unit."""
     T = bounds.shape[0] - 1
-    seg_ptr = np.zeros((T, N + 1), np.int64)
-    for t in range(T):
-        mine = seg_part == t
-        seg_ptr[t] = _csr_ptr(seg_pre[mine], N) + np.searchsorted(seg_part, t)
+    sizes = [p.n if m is None else int(np.count_nonzero(m)) for p, m in projs]
+    n = int(sum(sizes))
+    span = 1 + max((int(p.delay_steps.max(initial=0)) for p, _ in projs), default=0)
+    small = T * N < 2**31 and (BUF_EXP0 + len(taus)) * span < 2**31
+    key = np.int32 if small else np.int64  # 4 bytes per synapse and key where they fit
+    major = np.empty(n, key)  # part * N + presynaptic unit
+    minor = np.empty(n, key)  # buffer * (max delay + 1) + delay
+    post = np.empty(n, np.int32)
+    lo = 0
+    for (p, m), size in zip(projs, sizes, strict=True):
+        sel = slice(None) if m is None else m
+        j = p.j[sel].astype(np.int64) + p.post.start
+        hi = lo + size
+        post[lo:hi] = j
+        major[lo:hi] = (np.searchsorted(bounds, j, side="right") - 1) * N
+        major[lo:hi] += p.i[sel]
+        major[lo:hi] += p.pre.start
+        minor[lo:hi] = p.delay_steps[sel]
+        minor[lo:hi] += buffer_of(p.kind, p.tau_syn, taus) * span
+        lo = hi
+    ptr = np.zeros(T * N + 1, np.int64)
+    order = np.empty(n, np.int32 if n < 2**31 else np.int64)
+    group_order(major, minor, ptr, order)
+    # segments: runs of equal (part, pre, buffer, delay), each written into one ring-buffer row
+    major = major[order]
+    minor = minor[order]
+    starts = np.flatnonzero(np.diff(major) | np.diff(minor)) + 1
+    starts = np.concatenate([[0], starts]).astype(np.int64) if n else np.zeros(0, np.int64)
+    seg_major = major[starts]
+    seg_ptr = np.searchsorted(seg_major, np.arange(T * N + 1)).astype(np.int64)
+    seg_ptr = np.ascontiguousarray(
+        np.stack([seg_ptr[t * N : (t + 1) * N + 1] for t in range(T)])
+    )  # fmt: skip
     arrays = Static(
         seg_ptr=seg_ptr,
-        seg_buf=buf_s[starts].astype(np.int64),
-        seg_delay=delay_s[starts].astype(np.int64),
-        seg_lo=np.concatenate([starts, [pre_s.size]]).astype(np.int64),
-        post=post[order].astype(np.int32),
+        seg_buf=(minor[starts] // span).astype(np.int64),
+        seg_delay=(minor[starts] % span).astype(np.int64),
+        seg_lo=np.concatenate([starts, [n]]).astype(np.int64),
+        post=post[order],
         w=np.zeros(0),
     )
     return StaticPart([p for p, _ in projs], arrays, order, [m for _, m in projs])
@@ -131,31 +151,17 @@ def compile_network(net, parts: int = 1) -> Compiled:
     N = net.n
     taus = exponential_channels(net)
 
-    def columns(projs):
-        pre, post, delay, buf = [], [], [], []
-        for p, m in projs:
-            pre.append(p.i[m].astype(np.int64) + p.pre.start)
-            post.append(p.j[m].astype(np.int64) + p.post.start)
-            delay.append(p.delay_steps[m])
-            b = buffer_of(p.kind, p.tau_syn, taus)
-            buf.append(np.full(int(np.count_nonzero(m)), b, np.int32))
-        return (
-            _cat(pre, np.int64),
-            _cat(post, np.int64),
-            _cat(delay, np.int32),
-            _cat(buf, np.int32),
-        )
-
     static = [p for p in net.projections if p.plasticity is None]
     plastic = [p for p in net.projections if p.plasticity is not None]
-    delayed = [(p, p.delay_steps > 0) for p in static]
-    instant = [(p, p.delay_steps == 0) for p in static]
-    static_part = _static_part(delayed, columns(delayed), N, bounds)
-    static0_part = _static_part(instant, columns(instant), N, bounds)
-    delay = np.concatenate([p.delay_steps for p in static] or [np.zeros(0, np.int32)])
+    zero = [bool(np.any(p.delay_steps == 0)) for p in static]
+    delayed = [(p, p.delay_steps > 0 if z else None) for p, z in zip(static, zero, strict=True)]
+    instant = [(p, p.delay_steps == 0) for p, z in zip(static, zero, strict=True) if z]
+    static_part = _static_part(delayed, N, bounds, taus)
+    static0_part = _static_part(instant, N, bounds, taus)
+    max_delay = max((int(p.delay_steps.max(initial=0)) for p in static), default=0)
     plastic_part = compile_plastic(plastic, N, net.dt,
                                    lambda p: buffer_of(p.kind, p.tau_syn, taus))  # fmt: skip
-    L = max(2, int(delay.max()) + 1 if delay.size else 2, plastic_part.max_delay + 1)
+    L = max(2, max_delay + 1, plastic_part.max_delay + 1)
     H = plastic_part.max_delay + 1 if plastic else 1
     resize_state(net, N, taus, L, H)
     return Compiled(

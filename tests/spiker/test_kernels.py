@@ -116,3 +116,19 @@ def test_kernel_spike_steps_and_voltages_equal_naive_twin(seed, zero_delay):
     # bit-identical membrane potentials: same operations in the same order
     np.testing.assert_array_equal(rec.values.T, v_trace)
     np.testing.assert_array_equal(fast._x, x_end)
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_group_order_is_numpys_stable_lexsort(seed):
+    # the counting + insertion sort that lays synapses out, against its twin np.lexsort
+    from spiker.kernels.build import group_order
+
+    rng = np.random.default_rng(seed)
+    n, buckets = 5000, 97
+    major = rng.integers(0, buckets, n)
+    minor = rng.integers(0, 7, n)  # many ties: stability matters
+    ptr = np.zeros(buckets + 1, np.int64)
+    order = np.empty(n, np.int64)
+    group_order(major, minor, ptr, order)
+    np.testing.assert_array_equal(order, np.lexsort((minor, major)))
+    np.testing.assert_array_equal(ptr, np.searchsorted(np.sort(major), np.arange(buckets + 1)))
