@@ -39,14 +39,16 @@ class StaticPart:
 
     projections: list
     arrays: Static
-    order: np.ndarray  # synapse k of the group is entry order[k] of the projections' weights
+    order: np.ndarray | None  # synapse k is entry order[k] of the projections' weights; None: k
     mask: list  # per projection, the selection of its synapses in this part (None: all)
 
     def with_weights(self) -> Static:
         parts = [p.weight if m is None else p.weight[m]
                  for p, m in zip(self.projections, self.mask, strict=True)]  # fmt: skip
         w = np.concatenate(parts) if parts else np.zeros(0)
-        return self.arrays._replace(w=w[self.order])
+        # np.take is about 1.5x faster than w[order] on a million synapses (izhikevich2003's
+        # gather took 4.2 ms of a 38 ms run)
+        return self.arrays._replace(w=w if self.order is None else np.take(w, self.order))
 
 
 @dataclass
@@ -121,6 +123,8 @@ def _static_part(projs, N, bounds, taus) -> StaticPart:
         post=post[order],
         w=np.zeros(0),
     )
+    if np.array_equal(order, np.arange(n, dtype=order.dtype)):
+        order = None  # already grouped (a single projection connected pre by pre)
     return StaticPart([p for p, _ in projs], arrays, order, [m for _, m in projs])
 
 
