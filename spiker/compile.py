@@ -35,20 +35,29 @@ def _csr_ptr(keys: np.ndarray, n: int) -> np.ndarray:
 @dataclass
 class StaticPart:
     """Static synapses of one delay class: the projections, the kernel's ``Static`` group (its
-    weights ``w`` are gathered from the projections at each run) and the synapse order."""
+    weights ``w`` are copied from the projections at each run) and where each synapse goes."""
 
     projections: list
     arrays: Static
-    order: np.ndarray | None  # synapse k is entry order[k] of the projections' weights; None: k
+    # entry k of the projections' (selected) weights, taken in turn, is synapse where[k] of the
+    # group; None: synapse k (the projections are already in the group's order)
+    where: np.ndarray | None
     mask: list  # per projection, the selection of its synapses in this part (None: all)
 
     def with_weights(self) -> Static:
-        parts = [p.weight if m is None else p.weight[m]
-                 for p, m in zip(self.projections, self.mask, strict=True)]  # fmt: skip
-        w = np.concatenate(parts) if parts else np.zeros(0)
-        # np.take is about 1.5x faster than w[order] on a million synapses (izhikevich2003's
-        # gather took 4.2 ms of a 38 ms run)
-        return self.arrays._replace(w=w if self.order is None else np.take(w, self.order))
+        """The group with the projections' current weights, scattered straight into one array
+        (no concatenated transient: 8 bytes per synapse less at the peak of a run)."""
+        w = np.empty(self.arrays.post.shape[0])
+        lo = 0
+        for p, m in zip(self.projections, self.mask, strict=True):
+            part = p.weight if m is None else p.weight[m]
+            hi = lo + part.shape[0]
+            if self.where is None:
+                w[lo:hi] = part
+            else:
+                w[self.where[lo:hi]] = part
+            lo = hi
+        return self.arrays._replace(w=w)
 
 
 @dataclass
@@ -123,9 +132,12 @@ def _static_part(projs, N, bounds, taus) -> StaticPart:
         post=post[order],
         w=np.zeros(0),
     )
-    if np.array_equal(order, np.arange(n, dtype=order.dtype)):
-        order = None  # already grouped (a single projection connected pre by pre)
-    return StaticPart([p for p, _ in projs], arrays, order, [m for _, m in projs])
+    where = None
+    if not np.array_equal(order, np.arange(n, dtype=order.dtype)):
+        where = np.empty_like(order)
+        where[order] = np.arange(n, dtype=order.dtype)
+    del order
+    return StaticPart([p for p, _ in projs], arrays, where, [m for _, m in projs])
 
 
 def exponential_channels(net) -> list[float]:

@@ -47,6 +47,31 @@ def test_fixed_indegree_exact_and_distinct():
     assert len(set(zip(p.i, p.j, strict=False))) == p.n
 
 
+@pytest.mark.parametrize("allow_self", [True, False])
+def test_fixed_indegree_sparse_rows_are_uniform_distinct_and_pre_major(allow_self):
+    # k*k <= n: rows drawn whole and redrawn on a repeat (the vectorised path)
+    n, k = 400, 12
+    p = build(sp.connect.fixed_indegree(k, allow_self=allow_self), n, same=True)
+    np.testing.assert_array_equal(np.bincount(p.j, minlength=n), np.full(n, k))
+    assert len(set(zip(p.i, p.j, strict=False))) == p.n
+    assert allow_self or np.all(p.i != p.j)
+    order = np.lexsort((p.j, p.i))
+    np.testing.assert_array_equal(order, np.arange(p.n))  # sorted by pre, then post
+    # each presynaptic neuron is drawn with probability k/n per row: counts ~ Binomial(n, k/n)
+    counts = np.bincount(p.i, minlength=n)
+    assert abs(counts.mean() - k) < 1e-9 and counts.std() < 2 * np.sqrt(k)
+    # and subsets are uniform: a pair of inputs shares a row as often as chance says
+    rng = np.random.default_rng(3)
+    from spiker.connect import _distinct_rows
+
+    rows = _distinct_rows(rng, 6, 60_000, 2)  # 15 subsets of 2 of 6
+    assert np.all(rows[:, 0] < rows[:, 1])
+    freq = np.bincount(rows[:, 0] * 6 + rows[:, 1], minlength=36)[
+        np.triu_indices(6, 1)[0] * 6 + np.triu_indices(6, 1)[1]
+    ]
+    assert freq.min() > 3700 and freq.max() < 4300  # 4000 each, sd about 60
+
+
 def test_explicit_pairs_keep_order_and_weights():
     net = sp.Network(dt=0.1)
     a = net.add_neurons(3, sp.Izhikevich())
