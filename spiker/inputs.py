@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from spiker import _validate as check
+from spiker.kernels.noise import ZIG_F, ZIG_K, ZIG_W, noise_block
 
 
 @dataclass(frozen=True, eq=False)
@@ -66,7 +67,12 @@ class Noise:
     """Gaussian current ``mean + std * N(0, 1)``, a fresh independent draw per neuron every
     ``interval`` ms, held in between (net.m: ``std=5`` for excitatory and ``std=2`` for inhibitory
     cells, ``interval=1``). ``interval=None`` draws every step. ``mean`` and ``std`` are scalars or
-    one value per target neuron. Draws come from a generator spawned from the network's seed.
+    one value per target neuron.
+
+    The kernel draws the values itself, from a counter-based generator keyed by the input, the
+    neuron and the interval's number (kernels/noise.py), with keys drawn from a generator spawned
+    from the network's seed: the same seed gives the same noise whatever the number of threads
+    or the chunking of the run, and a restored network draws the same values again.
     """
 
     std: object = 1.0
@@ -143,12 +149,22 @@ class BoundPoissonInput:
         out[:] = self.rng.binomial(self.spec.n, self.p, out.shape) * self.spec.weight
 
 
+def in_engine_order(currents: list) -> list:
+    """Bound currents in the order the engine sums them: the currents filled per chunk (in the
+    order they were added), then the noise inputs drawn in the kernel (likewise)."""
+    return [c for c in currents if not c.in_kernel] + [c for c in currents if c.in_kernel]
+
+
 class BoundCurrent:
-    """A time-varying current bound to target global indices ``cols``; holds its running state."""
+    """A time-varying current bound to target global indices ``cols``; holds its running state.
+
+    ``in_kernel``: the kernel draws this input itself (Noise); the runtime fills the others
+    into each chunk's table of currents."""
 
     def __init__(self, spec, cols: np.ndarray, dt: float, rng: np.random.Generator | None):
         self.spec = spec
         self.cols = cols
+        self.in_kernel = isinstance(spec, Noise)
         n = cols.shape[0]
         # a contiguous block of columns is written through a view, not fancy indexing
         contiguous = n > 0 and np.array_equal(cols, np.arange(cols[0], cols[0] + n))
@@ -178,8 +194,10 @@ class BoundCurrent:
                 if spec.interval is None
                 else check.whole_steps("interval", spec.interval, dt, interval=True)
             )
-            self.rng = rng
-            self.held: np.ndarray | None = None  # the value drawn last, shape (n,)
+            if np.unique(cols).shape[0] != n:
+                raise ValueError("neurons must not repeat a neuron for a Noise input")
+            # one generator key per target neuron (kernels/noise.py)
+            self.keys = rng.integers(0, 2**64, n, dtype=np.uint64, endpoint=False)
         else:  # pragma: no cover - guarded by Network.add_current
             raise TypeError(f"not a time-varying current: {spec!r}")
 
@@ -200,15 +218,10 @@ class BoundCurrent:
             picks = self._held(steps, lambda m: self.rng.integers(0, n, (m, spec.k), np.int64))
             chosen = self.cols[picks]  # (k steps, spec.k) global indices
             np.add.at(out, (np.repeat(np.arange(k), spec.k), chosen.ravel()), spec.amplitude)
-        else:
-
-            def gaussian(m: int) -> np.ndarray:
-                draws = self.rng.standard_normal((m, self.cols.shape[0]))
-                draws *= self.std
-                draws += self.mean
-                return draws
-
-            out[:, self.where] += self._held(steps, gaussian)
+        else:  # the kernel's own draws (kernels/noise.py)
+            block = np.zeros((k, self.cols.shape[0]))
+            noise_block(self.keys, self.mean, self.std, self.every, lo, block, ZIG_K, ZIG_W, ZIG_F)
+            out[:, self.where] += block
 
     def _held(self, steps: np.ndarray, draw) -> np.ndarray:
         """Rows, one per step, of a value drawn afresh (``draw(m)`` gives m rows) at every

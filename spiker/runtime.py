@@ -34,8 +34,30 @@ from spiker.kernels.layout import (
     Scratch,
     Synaptic,
 )
+from spiker.kernels.noise import ZIG_F, ZIG_K, ZIG_W
 
 _VAR_BUDGET = 2_000_000  # float64 entries of the per-chunk time-varying current (16 MB)
+
+
+def noise_entries(noises: list, N: int) -> tuple:
+    """The Noise inputs as the kernel's entries (the ``nz_*`` fields of ``Inputs`` and the
+    ziggurat's tables): grouped by unit, in the order the inputs were added within a unit.
+    The held values start invalid: the kernel draws each at its first step."""
+    cols = np.concatenate([b.cols for b in noises] or [np.zeros(0, np.int64)]).astype(np.int64)
+    order = np.argsort(cols, kind="stable")
+    ptr = np.zeros(N + 1, np.int64)
+    np.cumsum(np.bincount(cols, minlength=N), out=ptr[1:])
+
+    def per_entry(values, dtype):
+        return np.concatenate(values or [np.zeros(0, dtype)]).astype(dtype)[order]
+
+    m = cols.shape[0]
+    every = [np.full(b.cols.shape[0], b.every, np.int64) for b in noises]
+    return (
+        ptr, per_entry([b.keys for b in noises], np.uint64), per_entry([b.mean for b in noises],
+        np.float64), per_entry([b.std for b in noises], np.float64), per_entry(every, np.int64),
+        np.zeros(m), np.full(m, -1, np.int64), np.full(m, -1, np.int64), ZIG_K, ZIG_W, ZIG_F,
+    )  # fmt: skip
 
 
 class RunBuffers:
@@ -101,11 +123,13 @@ class RunBuffers:
         # time-varying currents of a chunk, (chunk, N); its size bounds the chunk
         self.max_chunk = net._max_chunk
         M = comp.pin_col.shape[0]
-        width = (N if net._currents else 0) + M
+        self.chunked = [c for c in net._currents if not c.in_kernel]
+        width = (N if self.chunked else 0) + M
         if width:
             self.max_chunk = min(self.max_chunk, max(1, _VAR_BUDGET // width))
-        self.I_var = np.zeros((self.max_chunk if net._currents else 0, N))
+        self.I_var = np.zeros((self.max_chunk if self.chunked else 0, N))
         self.P_var = np.zeros((self.max_chunk if M else 0, M))
+        self.noise = noise_entries([c for c in net._currents if c.in_kernel], N)
 
     def records(self, col0: int) -> Records:
         return Records(
@@ -122,7 +146,7 @@ class RunBuffers:
         I_var = self.I_var[:k] if self.I_var.shape[0] else self.I_var
         if I_var.shape[0]:
             I_var[:] = 0.0
-            for cur in net._currents:
+            for cur in self.chunked:
                 cur.fill(I_var, n_start)
         P_var = self.P_var[:k]
         lo = 0
@@ -146,7 +170,7 @@ class RunBuffers:
         done = 0
         while done < k:
             inputs = Inputs(net._I_const, I_var, done, ext_step, ext_idx, P_var,
-                            self.comp.pin_col, self.comp.pin_buf)  # fmt: skip
+                            self.comp.pin_col, self.comp.pin_buf, *self.noise)  # fmt: skip
             n = run_steps(
                 n_start + done, k - done, net.dt, neurons, inputs, groups["static"],
                 groups["static0"], syn, plastic, self.records(net.step - self.n0), scratch, par,

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from spiker.groups import PoissonSource, Population, SpikeSource
-from spiker.inputs import BoundCurrent, RandomPulse
+from spiker.inputs import BoundCurrent, RandomPulse, in_engine_order
 
 __all__ = [
     "Comparison",
@@ -75,14 +75,15 @@ def external_current(net, n_steps: int, currents: list | None = None) -> np.ndar
 
     Returns ``I_ext`` of shape (n_steps, net.n), float64: ``I_const + (sum of the time-varying
     currents)``, summed in the order the engine sums them (each input filled into zeros in the
-    order it was added, then added to ``I_const``), so the other simulator gets bit-identical
-    current. Noise and random pulses are drawn from *copies* of their generators: ``net`` itself
-    is left untouched and will draw the same values when it runs. ``currents`` (bound inputs of
+    order it was added, Noise inputs last, then added to ``I_const``), so the other simulator
+    gets bit-identical current. Random pulses are drawn from *copies* of their generators, Noise
+    by the kernel's counter-based generator: ``net`` itself is left untouched and will draw the
+    same values when it runs. ``currents`` (bound inputs of
     ``net``, default all of them) limits the sum to those inputs.
     """
     _require_fresh(net)
     out = np.zeros((n_steps, net.n))
-    for bound in net._currents if currents is None else currents:
+    for bound in in_engine_order(net._currents if currents is None else currents):
         _clone(bound).fill(out, 0)
     out += net._I_const[None, :]  # cur = I_const; cur += I_var  (commutative: exact)
     return out

@@ -23,6 +23,7 @@ from spiker.kernels.layout import (
     STATUS_OK,
     STATUS_SPIKES_FULL,
 )
+from spiker.kernels.noise import add_noise
 from spiker.kernels.plasticity import (
     remember_spikes,
     stdp_apply_deferred,
@@ -173,17 +174,24 @@ def _record_state(n, phase, neurons, syn, plastic, rec):
 
 
 @inline_ir
-def _currents(row, I_const, I_var, pulse, I_syn, ext, I, lo, hi):
-    """Phase 2 for units lo .. hi-1: the external input ``ext = (I_const + I_var) + pulse`` (the
-    "pulse" input due now is consumed) and the total ``I = ext + I_syn[0] + I_syn[1] ...``, in
-    that order (the order of Brian2's rebuild)."""
+def _currents(n, row, inputs, pulse, I_syn, ext, I, lo, hi):
+    """Phase 2 for units lo .. hi-1: the external input ``ext = (I_const + (I_var + noise)) +
+    pulse`` (the noise of each unit's Noise inputs in the order they were added; the "pulse"
+    input due now is consumed) and the total ``I = ext + I_syn[0] + I_syn[1] ...``, in that
+    order (the order of Brian2's rebuild)."""
+    I_const, I_var = inputs.I_const, inputs.I_var
     if I_var.shape[0] > 0:
         for i in range(lo, hi):
-            ext[i] = (I_const[i] + I_var[row, i]) + pulse[i]
+            ext[i] = I_var[row, i]
     else:
         for i in range(lo, hi):
-            ext[i] = I_const[i] + pulse[i]
+            ext[i] = 0.0
+    if inputs.nz_key.shape[0] > 0:
+        add_noise(n, inputs.nz_ptr, inputs.nz_key, inputs.nz_mean, inputs.nz_std,
+                  inputs.nz_every, inputs.nz_val, inputs.nz_from, inputs.nz_next, inputs.zk,
+                  inputs.zw, inputs.zf, ext, lo, hi)  # fmt: skip
     for i in range(lo, hi):
+        ext[i] = (I_const[i] + ext[i]) + pulse[i]
         pulse[i] = 0.0
         I[i] = ext[i]
     for c in range(I_syn.shape[0]):
@@ -203,7 +211,7 @@ def _advance_units(n, row, dt, neurons, inputs, syn, scratch, t, fused, present)
     on_izh, on_i07, on_lif = present
     spk, ext = scratch.spiked, scratch.ext
     lo, hi = scratch.t_lo[t], scratch.t_hi[t]
-    _currents(row, inputs.I_const, inputs.I_var, ring[BUF_PULSE, slot], I_syn, ext, I, lo, hi)
+    _currents(n, row, inputs, ring[BUF_PULSE, slot], I_syn, ext, I, lo, hi)
     bad = False
     for r in range(r_lo.shape[0]):
         a, b = max(r_lo[r], lo), min(r_hi[r], hi)

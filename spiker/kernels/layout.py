@@ -49,8 +49,15 @@ Neurons = namedtuple("Neurons", "family method x p I r_lo r_hi r_family r_method
 #: there is none); ``var_row0`` (int); ``ext_step``, ``ext_idx`` (int64) the spikes of spike
 #: sources in the chunk, sorted by step; ``P_var`` (rows, M) the Poisson inputs' amounts due at
 #: each step (same rows as I_var) for the M targets ``pin_col`` through ring buffers
-#: ``pin_buf``.
-Inputs = namedtuple("Inputs", "I_const I_var var_row0 ext_step ext_idx P_var pin_col pin_buf")
+#: ``pin_buf``. Noise (kernels/noise.py), drawn in the kernel: unit i's entries ``nz_ptr[i] ..
+#: nz_ptr[i+1]-1``, each with its generator key ``nz_key`` (uint64), ``nz_mean``, ``nz_std``,
+#: interval ``nz_every`` (steps), the value ``nz_val`` it holds for steps ``nz_from ..
+#: nz_next-1``; the ziggurat's tables ``zk``, ``zw``, ``zf``.
+Inputs = namedtuple(
+    "Inputs",
+    "I_const I_var var_row0 ext_step ext_idx P_var pin_col pin_buf nz_ptr nz_key nz_mean nz_std "
+    "nz_every nz_val nz_from nz_next zk zw zf",
+)
 
 #: Static synapses, a CSR by presynaptic unit whose rows are cut into segments of equal
 #: (buffer, delay): for the part t of the units (one per thread), segments

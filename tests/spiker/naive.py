@@ -17,6 +17,7 @@ import numpy as np
 import spiker as sp
 from spiker.compile import exponential_channels
 from spiker.groups import PoissonSource, Population, SpikeSource
+from spiker.inputs import in_engine_order
 from spiker.kernels import izhikevich as kizh
 from spiker.kernels import izhikevich2007 as ki07
 from spiker.kernels import lif as klif
@@ -252,7 +253,7 @@ def simulate(net, n_steps: int, record_v: list[int] | None = None):
     for n in range(net.step, net.step + n_steps):
         trace.append(x[0, record_v].copy())
         var = np.zeros((1, N))
-        for cur in net._currents:
+        for cur in in_engine_order(net._currents):
             cur.fill(var, n)
         due = pending[n]
         for bound in net._poisson_inputs:  # zero-delay input drawn for this step

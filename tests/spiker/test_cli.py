@@ -7,6 +7,7 @@ tolerance.
 """
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -189,7 +190,9 @@ def test_durations_are_written_for_reading():
 # ---- point 10: validate's verdict -------------------------------------------------------------
 def test_validate_prints_a_verdict_and_keeps_nest_banner_out(tmp_path):
     pytest.importorskip("nest")
-    proc = spiker("validate", "izhikevich2003", "--against", "nest", "--duration", "500",
+    # 2 s: the peers draw their own noise, and 0.5 s of 200 inhibitory cells left rates within
+    # 10 % only by chance (10.4 % seen with one seed; 4.1 % at 1 s, 3.1 % at 2 s)
+    proc = spiker("validate", "izhikevich2003", "--against", "nest", "--duration", "2000",
                   cwd=tmp_path)  # fmt: skip
     assert proc.returncode == 0, proc.stderr
     assert "N E S T" not in proc.stdout + proc.stderr
@@ -206,12 +209,14 @@ def test_validate_identical_run_passes(tmp_path):
 
 
 def test_validate_outside_the_tolerance_exits_1(monkeypatch, capsys):
-    # net.m in NEST differs by 1.7 % in rate (docs/crossval.md); a 1 % tolerance must fail
+    # net.m in NEST differs by a few % in rate (its own noise draws; docs/crossval.md): a 1 %
+    # tolerance must fail, and the verdict names the difference it found
     pytest.importorskip("nest")
     monkeypatch.setitem(TOLERANCES, "nest", 0.01)
     assert main(["validate", "izhikevich2003", "--against", "nest"]) == 1
     last = capsys.readouterr().out.splitlines()[-1]
-    assert last.startswith("verdict: FAIL (largest rate difference 1.") and "tolerance 1 %" in last
+    found = re.match(r"verdict: FAIL \(largest rate difference ([0-9.]+) % in (exc|inh); ", last)
+    assert found and float(found.group(1)) > 1.0 and "tolerance 1 %" in last, last
 
 
 def test_validate_refuses_a_model_the_reference_cannot_build(tmp_path):

@@ -1,0 +1,174 @@
+"""The kernel's Gaussian noise (spiker/kernels/noise.py) against a NumPy reference, and its
+distribution.
+
+The reference follows the generator's definition: SplitMix64 words of the seed
+``mix(key ^ d * GOLDEN)``, and Marsaglia & Tsang's ziggurat with 256 layers built from the
+published constants (r = 3.6541528853610088, layer area v = r f(r) + the tail's area).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from scipy import stats
+
+import spiker as sp
+from spiker.kernels import noise as knoise
+
+GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+
+
+def mix_np(z: np.ndarray) -> np.ndarray:
+    z = z.astype(np.uint64)
+    z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    return z ^ (z >> np.uint64(31))
+
+
+def tables_np():
+    r = 3.6541528853610088
+    f = lambda x: np.exp(-0.5 * x * x)  # noqa: E731
+    v = r * f(r) + math.sqrt(math.pi / 2) * math.erfc(r / math.sqrt(2))
+    X = np.zeros(257)
+    X[0], X[1] = v / f(r), r
+    for i in range(1, 255):
+        X[i + 1] = np.sqrt(-2.0 * np.log(v / X[i] + f(X[i])))
+    return r, X
+
+
+def gauss_np(keys: np.ndarray, d: np.ndarray) -> np.ndarray:
+    """N(0, 1) draws ``d`` of the sequences ``keys``, vectorised over the fast path; the few
+    draws that miss it are finished one by one with Python's libm (as the kernel's)."""
+    r, X = tables_np()
+    zk, zw, zf = knoise.ZIG_K, knoise.ZIG_W, knoise.ZIG_F
+    s = mix_np(keys ^ (d.astype(np.uint64) * GOLDEN))
+    out = np.empty(keys.shape[0])
+    todo = np.arange(keys.shape[0])
+    c = np.zeros(keys.shape[0], np.uint64)
+    while todo.size:
+        c[todo] += GOLDEN
+        u = mix_np(s[todo] + c[todo])
+        layer = (u & np.uint64(0xFF)).astype(np.int64)
+        sign = np.where((u >> np.uint64(8)) & np.uint64(1), -1.0, 1.0)
+        a = u >> np.uint64(11)
+        x = a.astype(np.float64) * zw[layer]
+        fast = a < zk[layer]
+        out[todo[fast]] = sign[fast] * x[fast]
+        slow = []
+        for q in np.flatnonzero(~fast):
+            e = todo[q]
+
+            def word(e=e):  # the next word of e's sequence (array arithmetic wraps silently)
+                c[e : e + 1] += GOLDEN
+                return int(mix_np(s[e : e + 1] + c[e : e + 1])[0]) >> 11
+
+            if layer[q] == 0:
+                while True:
+                    xx = -math.log((word() + 1.0) * 2.0**-53) / r
+                    yy = -math.log((word() + 1.0) * 2.0**-53)
+                    if yy + yy > xx * xx:
+                        out[e] = sign[q] * (r + xx)
+                        break
+                continue
+            u3 = word() * 2.0**-53
+            i = layer[q]
+            if zf[i] + u3 * (zf[i + 1] - zf[i]) < math.exp(-0.5 * x[q] * x[q]):
+                out[e] = sign[q] * x[q]
+            else:
+                slow.append(e)
+        todo = np.array(slow, np.int64)
+    return out
+
+
+def test_tables_follow_the_published_constants():
+    r, X = tables_np()
+    zk, zw, zf = knoise.ziggurat_tables()
+    np.testing.assert_allclose(zw * 2.0**53, X[:256], rtol=1e-14)
+    np.testing.assert_allclose(zf, np.exp(-0.5 * X * X), rtol=1e-14)
+    assert knoise.ZIG_V == pytest.approx(0.00492867323399, rel=1e-11)  # Marsaglia & Tsang
+    # the layers reach the top of the curve: the last right edge is close to 0, above it
+    assert 0.0 < X[255] < 0.3 and zf[255] + knoise.ZIG_V / X[255] == pytest.approx(1.0, abs=1e-9)
+    assert zk[0] == math.floor(2.0**53 * r / X[0])
+
+
+def test_kernel_draws_equal_the_numpy_reference_bit_for_bit():
+    rng = np.random.default_rng(11)
+    keys = rng.integers(0, 2**64, 300, dtype=np.uint64)
+    mean, std = rng.normal(0, 2, 300), rng.uniform(0, 5, 300)
+    out = np.zeros((400, 300))
+    knoise.noise_block(keys, mean, std, 3, 7, out, knoise.ZIG_K, knoise.ZIG_W, knoise.ZIG_F)
+    d = (7 + np.arange(400)) // 3
+    ref = np.stack([mean + std * gauss_np(keys, np.full(300, di)) for di in d])
+    np.testing.assert_array_equal(out, ref)
+    # the slow paths were taken (wedges and the tail) and agree too
+    z = (out - mean) / np.where(std > 0, std, 1)
+    assert np.sum(np.abs(z) > knoise.ZIG_R) > 0
+
+
+def test_draws_are_standard_normal():
+    keys = np.random.default_rng(2).integers(0, 2**64, 2000, dtype=np.uint64)
+    out = np.zeros((1000, 2000))
+    knoise.noise_block(
+        keys, np.zeros(2000), np.ones(2000), 1, 0, out, knoise.ZIG_K, knoise.ZIG_W, knoise.ZIG_F
+    )
+    x = out.ravel()  # 2 M draws
+    assert abs(x.mean()) < 5 / math.sqrt(x.size)
+    assert x.std() == pytest.approx(1.0, abs=5e-3)
+    assert stats.kstest(x, "norm").pvalue > 1e-3
+    for t in (1.0, 2.0, 3.0, ZR := knoise.ZIG_R, 4.0):  # the tail beyond r included
+        expected = 2 * stats.norm.sf(t) * x.size
+        assert abs(np.sum(np.abs(x) > t) - expected) < 5 * math.sqrt(expected) + 1, t
+    assert ZR > 3.6
+    # neighbouring draws and neighbouring neurons are uncorrelated
+    assert abs(np.corrcoef(out[1:, 0], out[:-1, 0])[0, 1]) < 0.1
+    assert abs(np.corrcoef(out[:, 0], out[:, 1])[0, 1]) < 0.1
+
+
+def noisy(seed: int, threads: int = 1) -> sp.Network:
+    net = sp.Network(dt=0.5, seed=seed, threads=threads)
+    net.units_per_thread = 1
+    a = net.add_neurons(40, sp.Izhikevich(), name="a")
+    b = net.add_neurons(30, sp.Izhikevich.preset("FS"), name="b")
+    net.add_current([a, b], sp.inputs.Noise(std=4.0, mean=2.0, interval=1.5))
+    net.add_current(a, sp.inputs.Step(3.0, start=10.0))
+    net.add_current(b, sp.inputs.Noise(std=np.linspace(1, 6, 30)), neurons=np.arange(30)[::-1])
+    net.connect(a, b, weight=1.0, delay=1.0)
+    return net
+
+
+def test_noise_is_the_same_whatever_the_chunks_threads_and_restarts():
+    runs = []
+    for threads, chunk, pieces in ((1, 10_000, 1), (1, 7, 1), (2, 10_000, 3), (3, 5, 2)):
+        net = noisy(4, threads)
+        net._max_chunk = chunk
+        cur = net.record_state(net.groups[0], "I")
+        for _ in range(pieces):
+            net.run(300.0 / pieces, progress=False)
+        runs.append(cur.values)
+    for other in runs[1:]:
+        np.testing.assert_array_equal(runs[0], other)
+    assert noisy(5).groups  # another seed gives other noise
+    net = noisy(5)
+    cur = net.record_state(net.groups[0], "I")
+    net.run(300.0, progress=False)
+    assert not np.array_equal(cur.values, runs[0])
+
+
+def test_twins_current_is_the_engines():
+    from spiker.interop import external_current
+
+    net = noisy(6)
+    I_ext = external_current(net, 600)
+    cur = net.record_state(net.groups[1], "I")
+    net.record_state(net.groups[0], "v")
+    net.run(300.0, progress=False)  # b's input is all "jump" (to v): its I is its external input
+    np.testing.assert_array_equal(cur.values, I_ext[:, 40:70].T)
+
+
+def test_repeated_neurons_are_refused():
+    net = sp.Network(seed=1)
+    pop = net.add_neurons(5, sp.Izhikevich())
+    with pytest.raises(ValueError, match="must not repeat a neuron"):
+        net.add_current(pop, sp.inputs.Noise(std=1.0), neurons=[1, 1, 2])
