@@ -1,0 +1,141 @@
+"""Hostile input for spiker.bridge (issue 11): every public function and constructor, one bad
+argument at a time, the others valid.
+
+Each call either works and its result has the stated property (finite, non-negative rates of the
+right shape; spikes inside their window; windows that are slices of the features, ...), or it
+raises ValueError/TypeError naming the bad argument (see ``tests/_hostile.py``). Sizes that would
+not fit in memory are refused before anything is allocated: the huge inputs here are zero-stride
+views or bare numbers, so a missing check shows up as a failure, not as a swapping machine.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import tempfile
+import zipfile
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import spiker as sp
+from spiker import bridge
+from spiker.bridge import Spikes
+from tests._hostile import REFUSED, anything, arrays, attempt, ragged, scalars
+
+FAST = settings(max_examples=60)
+SLOW = settings(max_examples=25)
+HUGE = [1e12, 1e15, 1e20, 1e100, 1e300]  # ms: windows no memory holds
+
+
+# ------------------------------------------------------------------------------ properties
+def assert_consistent(s: Spikes) -> None:
+    """What every Spikes must satisfy, however it was made."""
+    assert isinstance(s, Spikes)
+    assert s.steps.dtype == np.int64 and s.steps.ndim == 1
+    assert s.i.dtype == np.int32 and s.i.shape == s.steps.shape
+    assert isinstance(s.n, int) and s.n >= 1
+    assert math.isfinite(s.dt) and s.dt > 0
+    assert math.isfinite(s.t_start) and math.isfinite(s.t_stop) and s.t_start <= s.t_stop
+    assert np.all(np.isfinite(s.t))
+    if s.count:
+        assert 0 <= s.i.min() and s.i.max() < s.n
+    assert np.array_equal(s.neurons, np.unique(s.neurons))
+    assert s.neurons.size == 0 or (s.neurons[0] >= 0 and s.neurons[-1] < s.n)
+    assert s.counts().sum() == s.count
+    assert len(s.trains()) == s.n
+    assert isinstance(s.name, str)
+
+
+def assert_rates(r, n_bins: int, m: int) -> None:
+    assert isinstance(r, np.ndarray) and r.dtype == np.float64
+    assert r.shape == (n_bins, m)
+    assert np.all(np.isfinite(r)), "rates must be finite"
+    assert np.all(r >= 0), "rates must be >= 0"
+
+
+@st.composite
+def spikes(draw, max_n: int = 4, max_count: int = 12, inside: bool = False) -> Spikes:
+    """Valid Spikes: a few units, a few spikes (unsorted, on edges, and unless ``inside`` also
+    outside the window [t_start, t_stop))."""
+    dt = draw(st.sampled_from([0.1, 0.25, 0.5, 1.0]))
+    n = draw(st.integers(1, max_n))
+    count = draw(st.integers(0, max_count))
+    s0 = draw(st.integers(-20, 50))
+    s1 = s0 + draw(st.integers(1 if inside else 0, 250))
+    lo, hi = (s0, s1 - 1) if inside else (-20, 200)
+    steps = draw(st.lists(st.integers(lo, hi), min_size=count, max_size=count))
+    i = draw(st.lists(st.integers(0, n - 1), min_size=count, max_size=count))
+    neurons = draw(st.none() | st.lists(st.integers(0, n - 1), max_size=n))
+    return Spikes(np.array(steps, np.int64), i, n, dt, s0 * dt, s1 * dt, "pop", neurons)
+
+
+def n_bins_of(s: Spikes, bin_ms, t_start, t_stop) -> int:
+    t0 = s.t_start if t_start is None else float(t_start)
+    t1 = s.t_stop if t_stop is None else float(t_stop)
+    return int(round((t1 - t0) / s.dt)) // int(round(float(bin_ms) / s.dt))
+
+
+# ------------------------------------------------------------------------------ Spikes
+SPIKES_ARGS = {
+    "steps": np.array([0, 3, 3, 9]),
+    "i": np.array([0, 1, 0, 2]),
+    "n": 3,
+    "dt": 0.5,
+    "t_start": 0.0,
+    "t_stop": 10.0,
+    "name": "pop",
+    "neurons": None,
+}
+
+
+@FAST
+@given(
+    arg=st.sampled_from(list(SPIKES_ARGS)),
+    value=st.one_of(anything(), arrays(max_dims=1, min_side=4, max_side=4)),
+)
+def test_spikes_refuses_a_bad_field_or_is_consistent(arg, value):
+    kw = dict(SPIKES_ARGS, **{arg: value})
+    s = attempt(lambda: Spikes(**kw), arg, value)
+    if s is not REFUSED:
+        assert_consistent(s)
+
+
+@FAST
+@given(
+    arg=st.sampled_from(["steps", "t_start", "t_stop", "dt"]),
+    value=st.sampled_from([2**62, -(2**62), 2**63 - 1, 2**64 - 1, 1e300, 1e20, 5e-324, 1e-300]),
+)
+def test_spikes_refuse_times_beyond_int64_or_float_range(arg, value):
+    kw = dict(SPIKES_ARGS)
+    if arg == "steps":
+        if not isinstance(value, int):
+            return
+        kw["steps"] = np.array([0, 3, value, 9], np.uint64 if value >= 2**63 else np.int64)
+    else:
+        kw[arg] = value
+    s = attempt(lambda: Spikes(**kw), arg, value)
+    if s is not REFUSED:
+        assert_consistent(s)
+
+
+@FAST
+@given(n=st.sampled_from([2**40, 10**12, 2**62, 2**63, 10**30]))
+def test_spikes_refuses_a_unit_count_no_memory_holds(n):
+    assert attempt(lambda: Spikes([], [], n, 1.0), "n", n) is REFUSED
+
+
+@FAST
+@given(value=anything())
+def test_from_record_and_add_to_refuse_what_is_not_a_record_or_a_network(value):
+    assert attempt(lambda: Spikes.from_record(value), "record", value) is REFUSED
+    s = Spikes(**SPIKES_ARGS)
+    assert attempt(lambda: s.add_to(value), "net", value) is REFUSED
+
+
+def test_add_to_a_network_works():
+    net = sp.Network(dt=0.5, seed=0)
+    src = Spikes(**SPIKES_ARGS).add_to(net)
+    assert src.n == 3
