@@ -139,3 +139,138 @@ def test_add_to_a_network_works():
     net = sp.Network(dt=0.5, seed=0)
     src = Spikes(**SPIKES_ARGS).add_to(net)
     assert src.n == 3
+
+
+# ------------------------------------------------------------------------------ rates
+RATES_ARGS = ["spikes", "bin_ms", "t_start", "t_stop", "kernel", "sigma_ms", "neurons"]
+
+
+@FAST
+@given(
+    s=spikes(),
+    kernel=st.sampled_from(bridge.KERNELS),
+    arg=st.sampled_from(RATES_ARGS),
+    value=anything(max_side=3),
+)
+def test_rates_refuse_a_bad_argument_or_are_finite_nonnegative_and_shaped(s, kernel, arg, value):
+    kw = {"spikes": s, "bin_ms": s.dt * 4, "t_start": None, "t_stop": None, "kernel": kernel}
+    kw[arg] = value
+    r = attempt(lambda: bridge.rates(**kw), arg, value)
+    if r is REFUSED:
+        return
+    m = s.neurons.size if kw.get("neurons") is None else np.asarray(kw["neurons"]).size
+    assert_rates(r, n_bins_of(s, kw["bin_ms"], kw["t_start"], kw["t_stop"]), m)
+    if m:
+        p = bridge.population_rate(**kw)
+        np.testing.assert_allclose(p, r.mean(axis=1))
+
+
+@FAST
+@given(
+    s=spikes(),
+    kernel=st.sampled_from(bridge.KERNELS),
+    arg=st.sampled_from(["t_stop", "t_start", "bin_ms"]),
+    magnitude=st.sampled_from(HUGE),
+)
+def test_rates_refuse_a_window_no_memory_holds_before_allocating(s, kernel, arg, magnitude):
+    kw = {"bin_ms": s.dt, "kernel": kernel}
+    if arg == "t_stop":
+        kw["t_stop"] = magnitude
+    elif arg == "t_start":
+        kw["t_start"] = -magnitude
+    else:
+        kw["bin_ms"] = magnitude
+    r = attempt(lambda: bridge.rates(s, **kw), arg, magnitude)
+    if arg == "bin_ms":  # a huge bin is fine: no bin fits the window
+        assert r is REFUSED or r.shape[0] == 0
+    else:  # only an empty selection of neurons makes nothing to allocate
+        assert r is REFUSED or r.size == 0
+
+
+@FAST
+@given(
+    s=spikes(),
+    kernel=st.sampled_from(["gaussian", "exponential"]),
+    sigma=st.one_of(
+        st.sampled_from([5e-324, 1e-320, 1e-300, 1e-30, 1e-6, 1e6, 1e12, 1e100, 1e300, 1.7e308]),
+        st.floats(1e-10, 1e10),
+    ),
+)
+def test_kernel_rates_of_any_width_are_finite_or_refused(s, kernel, sigma):
+    r = attempt(lambda: bridge.rates(s, s.dt, kernel=kernel, sigma_ms=sigma), "sigma_ms", sigma)
+    if r is not REFUSED:
+        assert_rates(r, n_bins_of(s, s.dt, None, None), s.neurons.size)
+
+
+# ------------------------------------------------------------------------------ windows, images
+@st.composite
+def features(draw, ndim: int = 2):
+    shape = draw(st.tuples(*[st.integers(1, 5)] * ndim))
+    return np.arange(math.prod(shape), dtype=np.float64).reshape(shape) * 0.5
+
+
+@FAST
+@given(
+    x=features(),
+    arg=st.sampled_from(["features", "length", "stride"]),
+    value=anything(),
+    length=st.integers(1, 3),
+    stride=st.integers(1, 3),
+)
+def test_windows_refuse_a_bad_argument_or_are_slices_of_the_features(x, arg, value, length, stride):
+    kw = {"features": x, "length": length, "stride": stride}
+    kw[arg] = value
+    w = attempt(lambda: bridge.windows(**kw), arg, value)
+    if w is REFUSED:
+        return
+    f = np.asarray(kw["features"])
+    assert w.dtype.kind in "biuf"
+    n_windows = (f.shape[0] - kw["length"]) // kw["stride"] + 1
+    assert w.shape == (n_windows, kw["length"], f.shape[1])
+    for k in range(n_windows):
+        np.testing.assert_array_equal(w[k], f[k * kw["stride"] : k * kw["stride"] + kw["length"]])
+
+
+@FAST
+@given(length=st.sampled_from([10**4, 10**5, 999_999]), stride=st.sampled_from([1, 7]))
+def test_windows_refuse_a_copy_no_memory_holds(length, stride):
+    x = np.broadcast_to(np.zeros(1), (10**6, 10**4))  # 80 GB seen, 8 bytes held
+    assert attempt(lambda: bridge.windows(x, length, stride), "length", length) is REFUSED
+
+
+@FAST
+@given(
+    x=st.one_of(features(2), features(3)),
+    arg=st.sampled_from(["features", "grid"]),
+    value=st.one_of(anything(), st.tuples(scalars(), scalars())),
+    data=st.data(),
+)
+def test_images_refuse_a_bad_argument_or_place_every_neuron(x, arg, value, data):
+    n = x.shape[-1]
+    h = data.draw(st.sampled_from([d for d in range(1, n + 1) if n % d == 0]))
+    kw = {"features": x, "grid": (h, n // h)}
+    kw[arg] = value
+    out = attempt(lambda: bridge.images(**kw), arg, value)
+    if out is REFUSED:
+        return
+    f = np.asarray(kw["features"])
+    assert out.dtype.kind in "biuf" and out.ndim == 4 and out.shape[0] == f.shape[0]
+    grid = kw["grid"]
+    if grid is None:
+        np.testing.assert_array_equal(out[:, 0], f)
+    elif np.ndim(grid) == 1:
+        np.testing.assert_array_equal(out.reshape(f.shape), f)
+    else:
+        layout = np.asarray(grid)
+        sel = layout >= 0
+        got = out.reshape(*f.shape[:-1], *layout.shape) if f.ndim == 3 else out[:, 0]
+        np.testing.assert_array_equal(got[..., sel], f[..., layout[sel]])
+        assert np.all(got[..., ~sel] == 0)
+
+
+@FAST
+@given(side=st.sampled_from([10**3, 10**4, 10**5]))
+def test_images_refuse_an_index_grid_no_memory_holds(side):
+    x = np.broadcast_to(np.zeros(1), (10**4, 50, 4))
+    layout = np.broadcast_to(np.zeros(1, np.int64), (side, side))
+    assert attempt(lambda: bridge.images(x, layout), "grid", side) is REFUSED
