@@ -274,3 +274,140 @@ def test_images_refuse_an_index_grid_no_memory_holds(side):
     x = np.broadcast_to(np.zeros(1), (10**4, 50, 4))
     layout = np.broadcast_to(np.zeros(1, np.int64), (side, side))
     assert attempt(lambda: bridge.images(x, layout), "grid", side) is REFUSED
+
+
+# ------------------------------------------------------------------------------ encoders
+ENCODE_ARGS = ["values", "duration_ms", "max_rate_hz", "rng", "dt", "t_start"]
+
+
+@st.composite
+def unit_values(draw):
+    shape = draw(st.tuples(st.integers(1, 4), st.integers(1, 3)))
+    flat = draw(st.lists(st.floats(0, 1), min_size=math.prod(shape), max_size=math.prod(shape)))
+    return np.array(flat).reshape(shape)
+
+
+@FAST
+@given(
+    v=unit_values(),
+    encoder=st.sampled_from(["poisson", "latency"]),
+    arg=st.sampled_from(ENCODE_ARGS),
+    value=anything(max_side=3),
+)
+def test_encoders_refuse_a_bad_argument_or_spike_inside_their_window(v, encoder, arg, value):
+    kw = {"values": v, "duration_ms": 10.0, "dt": 0.5, "t_start": 5.0}
+    if encoder == "poisson":
+        kw.update(max_rate_hz=200.0, rng=1)
+        fn = bridge.poisson_encode
+    else:
+        fn = bridge.latency_encode
+        if arg in ("max_rate_hz", "rng"):
+            return
+    kw[arg] = value
+    s = attempt(lambda: fn(**kw), arg, value)
+    if s is REFUSED:
+        return
+    assert_consistent(s)
+    assert s.n == np.asarray(kw["values"]).size
+    assert s.t_start == pytest.approx(float(kw["t_start"]))
+    assert s.t_stop == pytest.approx(float(kw["t_start"]) + float(kw["duration_ms"]))
+    assert np.all((s.t >= s.t_start - 1e-9) & (s.t < s.t_stop - 1e-9))
+    keys = s.steps * s.n + s.i
+    assert np.unique(keys).size == keys.size, "a unit spikes at most once per step"
+    if encoder == "latency":
+        assert np.unique(s.i).size == s.count, "at most one spike per unit"
+
+
+@FAST
+@given(
+    encoder=st.sampled_from(["poisson", "latency"]),
+    arg=st.sampled_from(["duration_ms", "t_start", "dt"]),
+    value=st.sampled_from([*HUGE, 1e-300, 5e-324]),
+)
+def test_encoders_refuse_a_duration_no_memory_holds(encoder, arg, value):
+    kw = {"values": np.full(10, 0.5), "duration_ms": 10.0, "dt": 0.5}
+    if encoder == "poisson":
+        kw.update(max_rate_hz=1.0, rng=0)
+    kw[arg] = value
+    if arg == "dt" and value > 1:  # a huge step: 10 ms is not a whole number of them
+        kw["duration_ms"] = value * 3
+    fn = bridge.poisson_encode if encoder == "poisson" else bridge.latency_encode
+    s = attempt(lambda: fn(**kw), (arg, "duration_ms"), value)
+    if s is not REFUSED:
+        assert_consistent(s)
+    if encoder == "poisson" and arg == "duration_ms" and value > 1:
+        assert s is REFUSED, "the draws for this duration cannot fit in memory"
+
+
+# ------------------------------------------------------------------------------ trials
+TRIALS_ARGS = ["values", "presentation_ms", "rest_ms", "encoder", "max_rate_hz", "rng", "dt"]
+
+
+@SLOW
+@given(
+    v=unit_values(),
+    encoder=st.sampled_from(["poisson", "latency"]),
+    arg=st.sampled_from([*TRIALS_ARGS, "t_start"]),
+    value=st.one_of(anything(max_side=3), ragged()),
+)
+def test_trials_refuse_a_bad_argument_or_present_every_sample_in_its_window(v, encoder, arg, value):
+    kw = {"values": v, "presentation_ms": 4.0, "rest_ms": 2.0, "encoder": encoder, "rng": 3}
+    kw.update(max_rate_hz=300.0, dt=0.5, t_start=1.0)
+    kw[arg] = value
+    tr = attempt(lambda: bridge.trials(**kw), arg, value)
+    if tr is REFUSED:
+        return
+    n_samples = len(kw["values"])
+    assert isinstance(tr, bridge.Trials) and tr.n_samples == n_samples
+    assert_consistent(tr.spikes)
+    assert tr.spikes.t_stop == pytest.approx(tr.t_start + tr.duration_ms)
+    parts = tr.split(tr.spikes)
+    assert len(parts) == n_samples and sum(p.count for p in parts) == tr.spikes.count
+    for p in parts:
+        assert_consistent(p)
+        assert np.all(p.t < tr.presentation_ms)
+    f = tr.cut(tr.spikes, bin_ms=tr.presentation_ms)
+    assert f.shape == (n_samples, 1, tr.spikes.n) and np.all(np.isfinite(f))
+
+
+TRIALS_INIT = {"spikes": None, "n_samples": 2, "presentation_ms": 4.0, "rest_ms": 1.0}
+
+
+@FAST
+@given(arg=st.sampled_from([*TRIALS_INIT, "t_start"]), value=anything(max_side=3))
+def test_trials_constructor_refuses_bad_fields_or_splits_consistently(arg, value):
+    kw = dict(TRIALS_INIT, spikes=Spikes([0, 9, 11], [0, 1, 1], 2, 0.5, 0.0, 10.0), t_start=0.0)
+    kw[arg] = value
+    tr = attempt(lambda: bridge.Trials(**kw), arg, value)
+    if tr is REFUSED or tr.n_samples > 10**4:  # a large valid count: right, but slow to split
+        return
+    parts = attempt(lambda: tr.split(tr.spikes), arg, value)
+    if parts is not REFUSED:
+        assert len(parts) == tr.n_samples
+        for p in parts:
+            assert_consistent(p)
+
+
+@FAST
+@given(
+    arg=st.sampled_from(["record", "bin_ms", "kernel", "sigma_ms", "neurons"]),
+    value=anything(max_side=3),
+)
+def test_trials_cut_refuses_a_bad_argument_or_gives_finite_features(arg, value):
+    tr = bridge.trials(np.eye(3) * 0.5, 4.0, 1.0, max_rate_hz=400.0, rng=0, dt=0.5)
+    kw = {"record": tr.spikes, "bin_ms": 1.0, "kernel": "gaussian", "sigma_ms": 1.0}
+    kw[arg] = value
+    f = attempt(lambda: tr.cut(**kw), arg, value)
+    if f is not REFUSED:
+        n_bins = 8 // int(round(float(kw["bin_ms"]) / 0.5))  # 4 ms presentations, dt = 0.5 ms
+        assert f.ndim == 3 and f.shape[:2] == (3, n_bins)
+        assert np.all(np.isfinite(f)) and np.all(f >= 0)
+
+
+@FAST
+@given(n_samples=st.sampled_from([10**9, 10**12, 2**62]))
+def test_trials_refuse_a_sample_count_no_memory_holds(n_samples):
+    s = Spikes([0], [0], 1, 1.0)
+    tr = attempt(lambda: bridge.Trials(s, n_samples, 1.0, 0.0, 0.0), "n_samples", n_samples)
+    if tr is not REFUSED:
+        assert attempt(lambda: tr.split(s), "n_samples", n_samples) is REFUSED
