@@ -411,3 +411,147 @@ def test_trials_refuse_a_sample_count_no_memory_holds(n_samples):
     tr = attempt(lambda: bridge.Trials(s, n_samples, 1.0, 0.0, 0.0), "n_samples", n_samples)
     if tr is not REFUSED:
         assert attempt(lambda: tr.split(s), "n_samples", n_samples) is REFUSED
+
+
+# ------------------------------------------------------------------------------ export
+class _Chdir:
+    """Run in a fresh temporary directory: a bad path must never write into the repository."""
+
+    def __enter__(self):
+        self.old, self.tmp = os.getcwd(), tempfile.TemporaryDirectory()
+        os.chdir(self.tmp.name)
+        return self.tmp.name
+
+    def __exit__(self, *exc):
+        os.chdir(self.old)
+        self.tmp.cleanup()
+
+
+def assert_same_spikes(a: Spikes, b: Spikes) -> None:
+    np.testing.assert_array_equal(a.steps, b.steps)
+    np.testing.assert_array_equal(a.i, b.i)
+    np.testing.assert_array_equal(a.neurons, b.neurons)
+    assert (a.n, a.dt, a.t_start, a.t_stop, a.name) == (b.n, b.dt, b.t_start, b.t_stop, b.name)
+
+
+@FAST
+@given(
+    arg=st.sampled_from(["path", "records"]),
+    value=st.one_of(anything(max_side=2), st.lists(scalars(), max_size=2), st.text(max_size=8)),
+    good=spikes(),
+)
+def test_save_npz_refuses_a_bad_argument_or_round_trips(arg, value, good):
+    with _Chdir():
+        kw = {"path": "out.npz", "records": [good]}
+        kw[arg] = value
+        done = attempt(lambda: bridge.save_npz(**kw), arg, value, also=(OSError,))
+        if done is REFUSED:
+            return
+        path = os.fspath(kw["path"])
+        path = path if path.endswith(".npz") else path + ".npz"
+        back = bridge.load_npz(path)
+        records = kw["records"]
+        if isinstance(records, dict):
+            records = list(records.values())
+        elif not isinstance(records, list | tuple):
+            records = [records]
+        assert list(back) == [r.name for r in records]
+        for r in records:
+            assert_same_spikes(back[r.name], r)
+
+
+def _npz_bytes(**arrays) -> bytes:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "x.npz")
+        np.savez(path, **arrays)
+        with open(path, "rb") as f:
+            return f.read()
+
+
+GOOD = Spikes([0, 2, 5], [1, 0, 1], 2, 0.5, 0.0, 3.0, "pop")
+
+
+def _fields():
+    return {
+        "format": np.array("spiker.bridge.spikes/1"),
+        "names": np.array(["pop"]),
+        "r0_steps": GOOD.steps,
+        "r0_i": GOOD.i,
+        "r0_neurons": GOOD.neurons,
+        "r0_meta": np.array([2, 0.5, 0.0, 3.0]),
+    }
+
+
+@st.composite
+def bad_files(draw) -> bytes:
+    """Random bytes, truncated or bit-flipped files, and well-formed .npz with a bad field."""
+    good = _npz_bytes(**_fields())
+    kind = draw(st.sampled_from(["bytes", "truncated", "flipped", "field", "missing", "npy"]))
+    if kind == "bytes":
+        return draw(st.binary(max_size=64))
+    if kind == "truncated":
+        return good[: draw(st.integers(0, len(good) - 1))]
+    if kind == "flipped":
+        at = draw(st.integers(0, len(good) - 1))
+        return good[:at] + bytes([good[at] ^ draw(st.integers(1, 255))]) + good[at + 1 :]
+    fields = _fields()
+    if kind == "missing":
+        del fields[draw(st.sampled_from(sorted(fields)))]
+        return _npz_bytes(**fields)
+    if kind == "npy":
+        with tempfile.TemporaryDirectory() as tmp:
+            np.save(os.path.join(tmp, "x.npy"), GOOD.steps)
+            with open(os.path.join(tmp, "x.npy"), "rb") as f:
+                return f.read()
+    key = draw(st.sampled_from(sorted(fields)))
+    value = draw(arrays(dtypes=[np.int64, np.float64, np.dtype("U3"), np.bool_], max_side=4))
+    fields[key] = value
+    return _npz_bytes(**fields)
+
+
+@FAST
+@given(data=bad_files())
+def test_load_npz_refuses_a_broken_file_naming_it_or_reads_consistent_spikes(data):
+    with _Chdir():
+        with open("in.npz", "wb") as f:
+            f.write(data)
+        out = attempt(lambda: bridge.load_npz("in.npz"), ("in.npz", "path"), data)
+        if out is REFUSED:
+            return
+        assert isinstance(out, dict)
+        for name, s in out.items():
+            assert isinstance(name, str)
+            assert_consistent(s)
+
+
+@FAST
+@given(value=st.one_of(scalars(), arrays(max_side=2)))
+def test_load_npz_refuses_a_path_that_is_not_one(value):
+    with _Chdir():
+        assert attempt(lambda: bridge.load_npz(value), "path", value, also=(OSError,)) is REFUSED
+
+
+def test_load_npz_refuses_a_zip_that_is_not_npz():
+    with _Chdir():
+        with zipfile.ZipFile("z.npz", "w") as z:
+            z.writestr("format.npy", b"not an array")
+        assert attempt(lambda: bridge.load_npz("z.npz"), "z.npz", "zip") is REFUSED
+
+
+@SLOW
+@given(
+    arg=st.sampled_from(["records", "name"]),
+    value=st.one_of(anything(max_side=2), st.lists(scalars(), max_size=2)),
+    good=spikes(inside=True),
+)
+def test_to_neo_refuses_a_bad_argument_or_gives_one_train_per_neuron(arg, value, good):
+    pytest.importorskip("neo")
+    kw = {"records": good, "name": "seg"}
+    kw[arg] = value
+    seg = attempt(lambda: bridge.to_neo(**kw), arg, value)
+    if seg is REFUSED:
+        return
+    assert len(seg.spiketrains) == good.neurons.size
+    trains = good.trains()
+    for st_, j in zip(seg.spiketrains, good.neurons, strict=True):
+        np.testing.assert_allclose(np.asarray(st_.times.magnitude), trains[j])
