@@ -90,8 +90,9 @@ def fits_in_memory(name: str, n_bytes: int, what: str) -> None:
 
     available = psutil.virtual_memory().available
     if n_bytes > MEMORY_SHARE * available:
+        gib = n_bytes / 2**30 if n_bytes < 2**1000 else math.inf
         raise ValueError(
-            f"{name}: {what} would need {n_bytes / 2**30:.3g} GiB, but only "
+            f"{name}: {what} would need {gib:.3g} GiB, but only "
             f"{available / 2**30:.3g} GiB of memory is available"
         )
 
@@ -109,10 +110,10 @@ def real_array(name: str, value) -> np.ndarray:
             f"{name} must be a rectangular array of numbers; got {_short(value)}"
         ) from None
     if arr.dtype.kind == "O":
-        try:
-            arr = arr.astype(np.float64)
-        except (TypeError, ValueError):
-            raise TypeError(f"{name} must hold real numbers; got {_short(value)}") from None
+        real = (Real, np.integer, np.floating)
+        if not all(isinstance(v, real) and not isinstance(v, bool) for v in arr.flat):
+            raise TypeError(f"{name} must hold real numbers; got {_short(value)}")  # not None
+        arr = arr.astype(np.float64)
     if arr.dtype.kind not in "biuf":
         raise TypeError(f"{name} must hold real numbers; got dtype {arr.dtype}: {_short(value)}")
     return arr
@@ -146,9 +147,9 @@ def index_array(name: str, value, n: int) -> np.ndarray:
         arr = arr.reshape(1)
     if arr.ndim != 1:
         raise ValueError(f"{name} must be a 1-d sequence of indices; got shape {arr.shape}")
-    if arr.size and arr.dtype.kind not in "iu":
+    if arr.dtype.kind not in "iu":
         whole = arr.dtype.kind == "f" and np.all(np.isfinite(arr)) and np.all(arr == np.round(arr))
-        if not whole:
+        if not (whole or (arr.size == 0 and arr.dtype.kind in "bf")):
             raise TypeError(f"{name} must hold integers; got dtype {arr.dtype}")
     if arr.size and (arr.min() < 0 or arr.max() >= n):
         bad = arr[(arr < 0) | (arr >= n)][0]

@@ -15,10 +15,12 @@ from __future__ import annotations
 import hashlib
 import math
 import os
+import re
 import warnings
 from collections import Counter, defaultdict
 
 import numpy as np
+from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
@@ -27,6 +29,12 @@ CASES: dict[str, set[tuple[str, str]]] = defaultdict(set)
 #: "refused" / "worked": how the calls with a bad value ended
 OUTCOMES: Counter = Counter()
 REFUSED = object()  # what attempt returns for a refused call
+
+
+def examples(n: int) -> settings:
+    """``n`` examples per test, times ``HOSTILE_SCALE`` from the environment (default 1), for a
+    longer search by hand: ``HOSTILE_SCALE=20 HYPOTHESIS_PROFILE=explore pytest ...``."""
+    return settings(max_examples=max(1, round(n * float(os.environ.get("HOSTILE_SCALE", "1")))))
 
 
 def _digest(value) -> str:
@@ -60,7 +68,7 @@ def attempt(call, bad: str | tuple[str, ...], value=None, also: tuple = ()):
             result = call()
         except (ValueError, TypeError) as exc:
             message = str(exc)
-            assert any(n in message for n in names), (
+            assert any(_names(n, message) for n in names), (
                 f"{type(exc).__name__} does not name {' or '.join(names)}: {message}"
             )
             OUTCOMES["refused"] += 1
@@ -70,6 +78,22 @@ def attempt(call, bad: str | tuple[str, ...], value=None, also: tuple = ()):
             return REFUSED
     OUTCOMES["worked"] += 1
     return result
+
+
+def _names(name: str, message: str) -> bool:
+    """``name`` appears in ``message`` as a word of its own (``x`` is not in "expects")."""
+    return re.search(rf"(?<![A-Za-z0-9_]){re.escape(name)}(?![A-Za-z0-9_])", message) is not None
+
+
+def costly(value, limit: float = 10**4, ceiling: float = 2**40) -> bool:
+    """A count that is valid but slow to honour (``limit`` <= value < ``ceiling``): a test of
+    bad input skips it. Sizes no memory holds (2**40 and up) are refused, and tested as such;
+    a count of repetitions (epochs) has no such ceiling."""
+    if isinstance(value, bool | np.bool_ | np.timedelta64) or not isinstance(
+        value, int | float | np.number
+    ):
+        return False
+    return bool(np.isreal(value) and limit <= float(np.real(value)) < ceiling)
 
 
 def summary() -> str:

@@ -25,7 +25,7 @@ def _unit_values(values) -> np.ndarray:
 def _generator(rng) -> np.random.Generator:
     if isinstance(rng, np.random.Generator):
         return rng
-    if isinstance(rng, int | np.integer) and not isinstance(rng, bool):
+    if isinstance(rng, int | np.integer) and not isinstance(rng, bool | np.timedelta64):
         if rng < 0:
             raise ValueError(f"rng must be a non-negative int seed; got {rng}")
         return np.random.default_rng(int(rng))

@@ -228,7 +228,7 @@ def windows(features: ArrayLike, length: int, stride: int = 1) -> np.ndarray:
     length = check.positive_int("length", length)
     stride = check.positive_int("stride", stride)
     if length > x.shape[0]:
-        raise ValueError(f"length must be <= n_bins = {x.shape[0]}; got {length}")
+        raise ValueError(f"length must be <= n_bins = {x.shape[0]} of features; got {length}")
     n_windows = (x.shape[0] - length) // stride + 1
     check.fits_in_memory(
         "length, stride",

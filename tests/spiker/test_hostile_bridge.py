@@ -17,16 +17,25 @@ import zipfile
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 import spiker as sp
 from spiker import bridge
 from spiker.bridge import Spikes
-from tests._hostile import REFUSED, anything, arrays, attempt, ragged, scalars
+from tests._hostile import (
+    REFUSED,
+    anything,
+    arrays,
+    attempt,
+    costly,
+    examples,
+    ragged,
+    scalars,
+)
 
-FAST = settings(max_examples=60)
-SLOW = settings(max_examples=25)
+FAST = examples(60)
+SLOW = examples(25)
 HUGE = [1e12, 1e15, 1e20, 1e100, 1e300]  # ms: windows no memory holds
 
 
@@ -75,7 +84,7 @@ def spikes(draw, max_n: int = 4, max_count: int = 12, inside: bool = False) -> S
 def n_bins_of(s: Spikes, bin_ms, t_start, t_stop) -> int:
     t0 = s.t_start if t_start is None else float(t_start)
     t1 = s.t_stop if t_stop is None else float(t_stop)
-    return int(round((t1 - t0) / s.dt)) // int(round(float(bin_ms) / s.dt))
+    return (round(t1 / s.dt) - round(t0 / s.dt)) // round(float(bin_ms) / s.dt)
 
 
 # ------------------------------------------------------------------------------ Spikes
@@ -89,6 +98,8 @@ SPIKES_ARGS = {
     "name": "pop",
     "neurons": None,
 }
+# a value that is fine alone but clashes with another field may be reported under that field
+RELATED = {"n": ("i", "neurons"), "t_start": ("t_stop",), "dt": ("t_start", "t_stop")}
 
 
 @FAST
@@ -97,8 +108,10 @@ SPIKES_ARGS = {
     value=st.one_of(anything(), arrays(max_dims=1, min_side=4, max_side=4)),
 )
 def test_spikes_refuses_a_bad_field_or_is_consistent(arg, value):
+    if arg == "n" and costly(value, 10**6):
+        return  # a big valid unit count: right, but slow
     kw = dict(SPIKES_ARGS, **{arg: value})
-    s = attempt(lambda: Spikes(**kw), arg, value)
+    s = attempt(lambda: Spikes(**kw), (arg, *RELATED.get(arg, ())), value)
     if s is not REFUSED:
         assert_consistent(s)
 
@@ -218,7 +231,7 @@ def features(draw, ndim: int = 2):
     stride=st.integers(1, 3),
 )
 def test_windows_refuse_a_bad_argument_or_are_slices_of_the_features(x, arg, value, length, stride):
-    kw = {"features": x, "length": length, "stride": stride}
+    kw = {"features": x, "length": min(length, x.shape[0]), "stride": stride}
     kw[arg] = value
     w = attempt(lambda: bridge.windows(**kw), arg, value)
     if w is REFUSED:
@@ -311,7 +324,8 @@ def test_encoders_refuse_a_bad_argument_or_spike_inside_their_window(v, encoder,
     assert s.n == np.asarray(kw["values"]).size
     assert s.t_start == pytest.approx(float(kw["t_start"]))
     assert s.t_stop == pytest.approx(float(kw["t_start"]) + float(kw["duration_ms"]))
-    assert np.all((s.t >= s.t_start - 1e-9) & (s.t < s.t_stop - 1e-9))
+    s0, s1 = round(s.t_start / s.dt), round(s.t_stop / s.dt)  # steps: exact at any size
+    assert np.all((s.steps >= s0) & (s.steps < s1))
     keys = s.steps * s.n + s.i
     assert np.unique(keys).size == keys.size, "a unit spikes at most once per step"
     if encoder == "latency":
@@ -447,7 +461,7 @@ def test_save_npz_refuses_a_bad_argument_or_round_trips(arg, value, good):
         done = attempt(lambda: bridge.save_npz(**kw), arg, value, also=(OSError,))
         if done is REFUSED:
             return
-        path = os.fspath(kw["path"])
+        path = os.fsdecode(os.fspath(kw["path"]))
         path = path if path.endswith(".npz") else path + ".npz"
         back = bridge.load_npz(path)
         records = kw["records"]
@@ -551,7 +565,10 @@ def test_to_neo_refuses_a_bad_argument_or_gives_one_train_per_neuron(arg, value,
     seg = attempt(lambda: bridge.to_neo(**kw), arg, value)
     if seg is REFUSED:
         return
-    assert len(seg.spiketrains) == good.neurons.size
-    trains = good.trains()
-    for st_, j in zip(seg.spiketrains, good.neurons, strict=True):
-        np.testing.assert_allclose(np.asarray(st_.times.magnitude), trains[j])
+    records = kw["records"]
+    records = list(records.values()) if isinstance(records, dict) else records
+    records = list(records) if isinstance(records, list | tuple) else [records]
+    assert len(seg.spiketrains) == sum(r.neurons.size for r in records)
+    expected = [r.trains()[j] for r in records for j in r.neurons]
+    for train, times in zip(seg.spiketrains, expected, strict=True):
+        np.testing.assert_allclose(np.asarray(train.times.magnitude), times)
