@@ -450,3 +450,147 @@ def test_sequential_layers_seed_and_astype_are_checked(arg, value):
     model = attempt(lambda: nw.Sequential(**kw), arg, value)
     if model is not REFUSED:
         assert all(isinstance(layer, nw.Layer) for layer in model.layers)
+
+
+# ------------------------------------------------------------------------------ gradcheck
+@FAST
+@given(
+    arg=st.sampled_from(["model_or_layer", "loss", "x", "y", "eps", "tol", "check_input"]),
+    value=st.one_of(anything(max_side=3), shaped((2, 3))),
+)
+def test_gradcheck_refuses_bad_input_or_returns_finite_errors(arg, value):
+    kw = {"model_or_layer": nw.Dense(3, 2, rng=0), "loss": nw.MSE(),
+          "x": np.random.default_rng(5).standard_normal((2, 3)), "y": np.ones((2, 2)),
+          "eps": 1e-5, "tol": 1e-6, "check_input": True}  # fmt: skip
+    kw[arg] = value
+    try:
+        errors = attempt(lambda: nw.gradcheck(**kw), arg, value)
+    except nw.GradcheckError:
+        return  # a verdict, as documented (a step too small or too large for the check)
+    if errors is not REFUSED:
+        assert all(math.isfinite(e) for e in errors.values())
+
+
+# ------------------------------------------------------------------------------ datasets
+@FAST
+@given(
+    fn=st.sampled_from(["adding_problem", "periodic", "train_test_split"]),
+    arg_index=st.integers(0, 4),
+    value=anything(max_side=3),
+)
+def test_dataset_helpers_refuse_a_bad_argument_or_return_finite_data(fn, arg_index, value):
+    if fn == "adding_problem":
+        kw = {"n": 3, "T": 30, "variant": "hochreiter1997", "seed": 0}
+        call = adding_problem
+    elif fn == "periodic":
+        kw = {"pattern": "1000", "n": 3, "length": 5, "seed": 0}
+        call = periodic
+    else:
+        kw = {"x": np.arange(10.0).reshape(5, 2), "y": np.array([0, 1, 0, 1, 1]),
+              "test_size": 0.4, "stratify": True, "seed": 0}  # fmt: skip
+        call = train_test_split
+    arg = list(kw)[arg_index % len(kw)]
+    if arg in ("n", "T", "length") and costly(value, 1000):
+        return  # a big valid size: right, but slow
+    kw[arg] = value
+    out = attempt(lambda: call(**kw), arg, value)
+    if out is REFUSED:
+        return
+    if fn == "train_test_split":
+        x_tr, x_te, y_tr, y_te = out
+        assert len(x_tr) + len(x_te) == len(np.asarray(kw["x"])) and len(x_tr) == len(y_tr)
+        return
+    x, y = out
+    assert finite(x) and finite(y) and len(x) == len(y) == int(kw["n"])
+
+
+@FAST
+@given(
+    arg=st.sampled_from(["n", "T", "length"]),
+    value=st.sampled_from([10**7, 10**9, 2**40, 10**15]),
+)
+def test_dataset_sizes_no_memory_holds_are_refused_up_front(arg, value):
+    if arg == "length":
+        assert attempt(lambda: periodic("10", 10**4, value), "length", value) is REFUSED
+    else:
+        kw = {"n": 10**4, "T": 10**4, arg: value}
+        assert attempt(lambda: adding_problem(**kw), arg, value) is REFUSED
+
+
+@FAST
+@given(value=anything(max_side=2))
+def test_init_names_and_blas_threads_are_checked(value):
+    init = attempt(lambda: get_initializer(value), "init", value)
+    if init is not REFUSED:
+        assert callable(init)
+    done = attempt(lambda: nw.limit_blas_threads(value), "n", value)
+    assert done is REFUSED or isinstance(done, bool)
+
+
+@FAST
+@given(
+    arg=st.sampled_from(["in_features", "hidden_size", "out_channels"]),
+    value=st.sampled_from([10**6, 10**8, 2**40]),
+)
+def test_layers_too_large_for_memory_are_refused_before_allocating(arg, value):
+    make = {
+        "in_features": lambda: nw.Dense(value, value),
+        "hidden_size": lambda: nw.LSTM(value, value),
+        "out_channels": lambda: nw.Conv2D(value, value, 3),
+    }[arg]
+    assert attempt(make, (arg, "in_features", "input_size", "in_channels"), value) is REFUSED
+
+
+# ------------------------------------------------------------------------------ torch interop
+def lstm_state(hidden: int = 2, inputs: int = 3) -> dict[str, np.ndarray]:
+    rng = np.random.default_rng(6)
+    return {
+        "weight_ih_l0": rng.standard_normal((4 * hidden, inputs)),
+        "weight_hh_l0": rng.standard_normal((4 * hidden, hidden)),
+        "bias_ih_l0": rng.standard_normal(4 * hidden),
+        "bias_hh_l0": rng.standard_normal(4 * hidden),
+    }
+
+
+@FAST
+@given(
+    key=st.sampled_from(["weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0", "dtype"]),
+    value=st.one_of(anything(max_side=4), shaped((8, 3)), shaped((8, 2)), shaped((8,))),
+)
+def test_lstm_from_torch_refuses_a_bad_state_dict_or_builds_a_working_layer(key, value):
+    sd = lstm_state()
+    kw = {"dtype": np.float64}
+    if key == "dtype":
+        kw["dtype"] = value
+    else:
+        sd[key] = value
+    layers = attempt(lambda: nw.lstm_from_torch(sd, **kw), key, value)
+    if layers is REFUSED:
+        return
+    (layer,) = layers
+    y = layer.forward(np.ones((1, 2, layer.input_size), dtype=layer.params["W_ih"].dtype))
+    assert y.shape == (1, 2) and finite(y)
+
+
+@FAST
+@given(
+    arg=st.sampled_from(["module_or_state", "linear", "layers", "module"]),
+    value=st.one_of(anything(max_side=2), st.dictionaries(st.text(max_size=3), scalars())),
+)
+def test_torch_interop_refuses_what_is_not_a_module_state_dict_or_lstm(arg, value):
+    if arg == "module_or_state":
+        assert attempt(lambda: nw.lstm_from_torch(value), arg, value) is REFUSED
+    elif arg == "linear":
+        assert attempt(lambda: nw.dense_from_torch(value), arg, value) is REFUSED
+    elif arg == "layers":
+        assert attempt(lambda: nw.lstm_to_torch(value), arg, value) is REFUSED
+    else:
+        sd = attempt(lambda: nw.lstm_to_torch(nw.LSTM(3, 2, rng=0), module=value), arg, value)
+        assert sd is REFUSED or value is None
+
+
+def test_lstm_to_torch_refuses_a_module_of_another_layout():
+    torch = pytest.importorskip("torch")
+    module = torch.nn.LSTM(3, 5)
+    out = attempt(lambda: nw.lstm_to_torch(nw.LSTM(3, 2, rng=0), module), "module", module)
+    assert out is REFUSED
