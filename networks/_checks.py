@@ -7,10 +7,30 @@ from ``spiker._validate``.)
 
 from __future__ import annotations
 
+import contextvars
 import math
+from collections.abc import Iterator
+from contextlib import contextmanager
 from numbers import Integral, Real
 
 import numpy as np
+
+_TRUSTED = contextvars.ContextVar("networks_validated_once", default=False)
+
+
+@contextmanager
+def validated_once() -> Iterator[None]:
+    """Inside this block the layers trust what they are given: the caller (``Sequential.fit``,
+    ``predict``) has validated the data once, at the API, so the batch loop pays nothing."""
+    token = _TRUSTED.set(True)
+    try:
+        yield
+    finally:
+        _TRUSTED.reset(token)
+
+
+def trusted() -> bool:
+    return _TRUSTED.get()
 
 
 class NonFiniteError(ValueError, FloatingPointError):
@@ -84,10 +104,10 @@ def flag(name: str, value) -> bool:
     return bool(value)
 
 
-def real_array(name: str, value, dtype=None) -> np.ndarray:
-    """``value`` as an array of real numbers; ints and bools become ``dtype`` (default float64),
-    floats keep theirs unless ``dtype`` is given. Complex, strings, objects and ragged nested
-    lists are refused."""
+def real_array(name: str, value, dtype=None, keep: bool = False) -> np.ndarray:
+    """``value`` as an array of real numbers; ints and bools become ``dtype`` (default float64,
+    or stay as they are with ``keep``), floats keep theirs unless ``dtype`` is given. Complex,
+    strings, objects and ragged nested lists are refused."""
     try:
         arr = np.asarray(value)
     except (TypeError, ValueError):
@@ -101,7 +121,7 @@ def real_array(name: str, value, dtype=None) -> np.ndarray:
         raise TypeError(f"{name} must hold real numbers; got dtype {arr.dtype}")
     if dtype is not None:
         return arr.astype(dtype, copy=False)
-    return arr if arr.dtype.kind == "f" else arr.astype(np.float64)
+    return arr if keep or arr.dtype.kind == "f" else arr.astype(np.float64)
 
 
 def finite(name: str, arr: np.ndarray) -> np.ndarray:

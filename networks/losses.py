@@ -54,7 +54,7 @@ def _finite_loss(value: float, name: str, *inputs: np.ndarray) -> float:
         raise NonFiniteError(
             f"{name}: the loss overflowed to {value} for finite y_pred and y_true (largest "
             f"|y_pred| = {_checks.largest(inputs[0]):.3g}, |y_true| = "
-            f"{_checks.largest(inputs[1]):.3g}); scale the data down"
+            f"{_checks.largest(inputs[1]):.3g})"
         )
     return value
 
@@ -139,9 +139,11 @@ class CrossEntropy(Loss):
     @staticmethod
     def _targets(name: str, y_true, n: int, c: int, dtype) -> np.ndarray:
         """Class indices (n,) or probabilities (n, c) as a (n, c) target of ``dtype``."""
-        y_true = _checks.real_array(name, y_true)
+        y_true = _checks.real_array(name, y_true, keep=True)
         if y_true.shape == (n,):
-            if not np.isfinite(y_true).all() or (y_true != np.round(y_true)).any():
+            if y_true.dtype.kind == "f" and (
+                not np.isfinite(y_true).all() or (y_true != np.round(y_true)).any()
+            ):
                 raise ValueError(f"CrossEntropy {name}: class indices must be integers")
             if (y_true < 0).any() or (y_true >= c).any():
                 raise ValueError(
@@ -149,7 +151,7 @@ class CrossEntropy(Loss):
                     f"{_checks.short(y_true)}"
                 )
             target = np.zeros((n, c), dtype=dtype)
-            target[np.arange(n), y_true.astype(np.int64)] = 1
+            target[np.arange(n), y_true.astype(np.intp, copy=False)] = 1
             return target
         if y_true.shape == (n, c):
             target = _checks.finite(name, y_true.astype(dtype))
@@ -180,7 +182,7 @@ def accuracy(logits: np.ndarray, labels: np.ndarray) -> float:
     logits = _checks.real_array("logits", logits)
     if logits.ndim != 2 or logits.shape[0] == 0 or logits.shape[1] == 0:
         raise ValueError(f"logits must have shape (N, C) with N, C >= 1; got {logits.shape}")
-    labels = _checks.real_array("labels", labels)
+    labels = _checks.real_array("labels", labels, keep=True)
     if labels.shape not in ((logits.shape[0],), logits.shape):
         raise ValueError(
             f"labels must have shape ({logits.shape[0]},) or {logits.shape} to match logits; "

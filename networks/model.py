@@ -274,20 +274,22 @@ class Sequential(Layer):
             for step, start in enumerate(range(0, n, batch_size), start=1):
                 idx = order[start : start + batch_size]
                 xb, yb = x[idx], y[idx]
-                # layers and losses raise NonFiniteError on overflow; it is reported with the
-                # epoch and step here, as is a parameter that a step made infinite
+                # validated once above: the layers trust the batch, and divergence shows in
+                # the loss or in the parameters the step made; _diagnose then finds where
                 try:
-                    out = self.forward(xb, training=True)
-                    value = loss.forward(out, yb)
-                    if not np.isfinite(value):
-                        raise NonFiniteError(f"loss became {value}")
-                    self.backward(loss.backward())
+                    with np.errstate(over="ignore", invalid="ignore"), _checks.validated_once():
+                        out = self.forward(xb, training=True)
+                        value = loss.forward(out, yb)
+                        if not np.isfinite(value):
+                            raise NonFiniteError(f"the loss became {value}")
+                        self.backward(loss.backward())
                     optimizer.step(params, self.parameters()[1])
                 except FloatingPointError as exc:
                     raise NonFiniteError(
                         f"training diverged at epoch {epoch}, step {step} (batch of "
-                        f"{len(idx)}): {exc}; try a lower learning rate than lr={optimizer.lr} "
-                        "or gradient clipping (e.g. clip_norm=1.0 on the optimiser)"
+                        f"{len(idx)}): {exc}{self._diagnose(xb)}; try a lower learning rate "
+                        f"than lr={optimizer.lr} or gradient clipping (e.g. clip_norm=1.0 on "
+                        "the optimiser)"
                     ) from None
                 total += value * len(idx)
                 if classify:
@@ -302,6 +304,19 @@ class Sequential(Layer):
                     history["val_accuracy"].append(ev["accuracy"])
             bar.update(1)
             bar.set_postfix({k: f"{v[-1]:.4g}" for k, v in history.items()})
+
+    def _diagnose(self, xb: np.ndarray) -> str:
+        """Where a diverged step went wrong: a non-finite gradient or parameter (by name), or
+        the first layer whose output overflows for this batch (forward run with its checks)."""
+        for what, arrays in (("the gradient of", self.grads), ("parameter", self.params)):
+            for key, a in arrays.items():
+                if not np.isfinite(a).all():
+                    return f"; {what} {key!r} holds {a[~np.isfinite(a)].flat[0]}"
+        try:
+            self.forward(xb, training=False)
+        except FloatingPointError as exc:
+            return f"; {exc}"
+        return ""
 
     def _fits(self, x: np.ndarray, name: str) -> tuple[int, ...]:
         """Per-sample output shape for ``x``, from one sample run through the model (so a

@@ -14,8 +14,8 @@ from networks import _checks
 from networks._checks import NonFiniteError
 
 
-def _arrays(name: str, value, *, writable: bool) -> list[np.ndarray]:
-    """A list or tuple of finite float arrays (updated in place when ``writable``)."""
+def _arrays(name: str, value, *, writable: bool, finite: bool = True) -> list[np.ndarray]:
+    """A list or tuple of float arrays (updated in place when ``writable``), finite if asked."""
     if not isinstance(value, list | tuple):
         raise TypeError(f"{name} must be a list of numpy arrays; got {_checks.short(value)}")
     out = []
@@ -28,7 +28,7 @@ def _arrays(name: str, value, *, writable: bool) -> list[np.ndarray]:
                 )
         else:
             a = _checks.real_array(f"{name}[{k}]", a)
-        if a.size and not np.isfinite(a).all():
+        if finite and a.size and not np.isfinite(a).all():
             raise NonFiniteError(f"{name}[{k}] must be finite; holds {a[~np.isfinite(a)].flat[0]}")
         out.append(a)
     return out
@@ -118,7 +118,8 @@ class Optimizer:
         finite. A step that makes a parameter infinite or NaN raises
         :class:`~networks._checks.NonFiniteError` naming it (the parameters keep that step).
         """
-        params = _arrays("params", params, writable=True)
+        # non-finite params are caught after the step, which leaves them non-finite anyway
+        params = _arrays("params", params, writable=True, finite=False)
         grads = _arrays("grads", grads, writable=False)
         if len(params) != len(grads):
             raise ValueError(

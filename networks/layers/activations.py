@@ -27,7 +27,9 @@ class ReLU(Layer):
         return np.maximum(x, 0.0)  # a ufunc keeps the memory layout of x; relu(-inf) = 0
 
     def backward(self, dy: np.ndarray) -> np.ndarray:
-        return np.where(self._mask, self._dy(dy), 0.0)  # 0, not inf * 0, where x <= 0
+        dy = self._dy(dy)
+        with np.errstate(invalid="ignore"):  # only an infinite dy can meet a 0 here
+            return dy * self._mask  # a ufunc keeps the memory layout of dy
 
 
 class Tanh(Layer):

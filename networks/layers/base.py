@@ -102,7 +102,9 @@ class Layer:
 
     def _input(self, x, ndim: int | None = None) -> np.ndarray:
         """``x`` as a real array (ints and bools as float64) with a batch axis, and ``ndim``
-        axes if given."""
+        axes if given (as it is inside :func:`~networks._checks.validated_once`)."""
+        if _checks.trusted():
+            return x
         x = _checks.real_array("x", x)
         if x.ndim < 1:
             raise ValueError(f"x must have a batch axis; got the scalar {x.item()!r}")
@@ -116,6 +118,8 @@ class Layer:
         shape = getattr(self, "_out_shape", None)
         if shape is None:
             raise RuntimeError(f"{type(self).__name__}.backward needs a forward call first")
+        if _checks.trusted():
+            return dy
         dy = _checks.real_array("dy", dy)
         if dy.shape != shape:
             raise ValueError(f"dy must have the shape of the last output {shape}; got {dy.shape}")
@@ -124,8 +128,11 @@ class Layer:
     def _finite(self, out: np.ndarray, name: str, *sources: np.ndarray) -> np.ndarray:
         """``out``, unless it holds inf or NaN although the argument ``name`` (``sources[0]``)
         and the other ``sources`` are finite: then a NonFiniteError that says which input or
-        parameter is to blame."""
-        if np.isfinite(out).all() or not all(np.isfinite(s).all() for s in sources):
+        parameter is to blame. Skipped inside :func:`~networks._checks.validated_once`, where
+        the caller checks the loss and the parameters instead."""
+        if _checks.trusted() or np.isfinite(out).all():
+            return out
+        if not all(np.isfinite(s).all() for s in sources):
             return out
         for key, p in self.params.items():
             if not np.isfinite(p).all():
