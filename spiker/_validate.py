@@ -6,9 +6,10 @@ from numbers import Integral, Real
 
 import numpy as np
 
-#: The largest step count (in magnitude) the API accepts: sums of two step counts, and a step
-#: times a small factor, stay inside int64.
-MAX_STEPS = 2**62
+#: The largest step count (in magnitude) the API accepts. Below it, a time in ms (steps * dt, a
+#: float64) converts back to the same step (round(t / dt) is off by at most 2**-2), so "integer
+#: steps inside, ms outside" holds exactly; sums of step counts stay far inside int64.
+MAX_STEPS = 2**50
 #: Share of the available memory that one array may take before it is refused up front.
 MEMORY_SHARE = 0.8
 
@@ -60,7 +61,7 @@ def whole_steps(
     ratio = value / dt
     if not abs(ratio) <= MAX_STEPS:
         raise ValueError(
-            f"{name} = {value} ms is {ratio:.3g} steps of dt = {dt} ms; at most 2**62 steps "
+            f"{name} = {value} ms is {ratio:.3g} steps of dt = {dt} ms; at most 2**50 steps "
             "are allowed"
         )
     steps = round(ratio)

@@ -69,7 +69,7 @@ class Spikes(SpikeTimes):
             raise TypeError(f"steps must be a 1-d integer array; got {steps.dtype} {steps.shape}")
         if steps.size and not (-check.MAX_STEPS <= steps.min() and steps.max() <= check.MAX_STEPS):
             raise ValueError(
-                f"steps must lie within +-2**62; got values in [{steps.min()}, {steps.max()}]"
+                f"steps must lie within +-2**50; got values in [{steps.min()}, {steps.max()}]"
             )
         self.steps = steps.astype(np.int64)
         self.i = check.index_array("i", i, self.n).astype(np.int32)

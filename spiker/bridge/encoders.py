@@ -124,7 +124,7 @@ def latency_encode(values, duration_ms: float, *, dt: float = 0.1, t_start: floa
 def _window_end(name: str, s0: int, n_steps: int) -> None:
     if s0 + n_steps > check.MAX_STEPS:
         raise ValueError(
-            f"t_start + {name} must end within 2**62 steps; got {s0} + {n_steps} steps"
+            f"t_start + {name} must end within 2**50 steps; got {s0} + {n_steps} steps"
         )
 
 
@@ -269,7 +269,7 @@ def trials(
     s0 = check.whole_steps("t_start", t_start, dt)
     if s0 + n_samples * (pres + rest) > check.MAX_STEPS:
         raise ValueError(
-            f"t_start + len(values) * (presentation_ms + rest_ms) must end within 2**62 steps "
+            f"t_start + len(values) * (presentation_ms + rest_ms) must end within 2**50 steps "
             f"of dt = {dt} ms; got {s0} + {n_samples} * {pres + rest} steps"
         )
     if encoder == "poisson":

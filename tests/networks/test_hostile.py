@@ -34,8 +34,8 @@ from tests._hostile import (
     scalars,
 )
 
-FAST = examples(40)
-SLOW = examples(20)
+FAST = examples(150)
+SLOW = examples(60)
 
 
 def finite(a) -> bool:
