@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextvars
 import math
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from numbers import Integral, Real
@@ -96,6 +97,19 @@ def to_float(name: str, value) -> float:
         return float(value)
     except OverflowError:
         return math.inf if value > 0 else -math.inf
+
+
+def float_dtype(name: str, value) -> np.dtype:
+    """A floating numpy dtype (float16/32/64, given as a dtype, a type or a name)."""
+    try:
+        with warnings.catch_warnings():  # numpy deprecates some aliases ('a') while parsing
+            warnings.simplefilter("ignore", DeprecationWarning)
+            dt = np.dtype(value) if isinstance(value, np.dtype | type | str) else None
+    except (TypeError, ValueError, SyntaxError):  # what numpy's dtype parser raises
+        dt = None
+    if dt is None or dt.kind != "f":
+        raise TypeError(f"{name} must be a floating dtype; got {short(value)}")
+    return dt
 
 
 def flag(name: str, value) -> bool:

@@ -41,7 +41,8 @@ def global_norm(grads: Sequence[np.ndarray]) -> float:
     if np.isfinite(norm):
         return norm
     big = max(_checks.largest(g) for g in grads)  # the squares overflowed: scale them first
-    return big * float(np.sqrt(sum(float(np.vdot(g / big, g / big)) for g in grads)))
+    scaled = [np.asarray(g, dtype=np.float64) / big for g in grads]
+    return big * float(np.sqrt(sum(float(np.vdot(g, g)) for g in scaled)))
 
 
 def clip_grad_norm(grads: Sequence[np.ndarray], max_norm: float) -> float:

@@ -27,16 +27,6 @@ def _to_numpy(t: Any, dtype: np.dtype | type, name: str, ndim: int) -> np.ndarra
     return arr
 
 
-def _float_dtype(dtype) -> np.dtype:
-    try:
-        dt = np.dtype(dtype) if isinstance(dtype, np.dtype | type | str) else None
-    except (TypeError, ValueError, SyntaxError):  # what numpy's dtype parser raises
-        dt = None
-    if dt is None or dt.kind != "f":
-        raise TypeError(f"dtype must be a floating dtype; got {_checks.short(dtype)}")
-    return dt
-
-
 def _state_dict(module_or_state: Any, name: str) -> Mapping[str, Any]:
     sd = module_or_state.state_dict() if hasattr(module_or_state, "state_dict") else module_or_state
     if not isinstance(sd, Mapping) or not all(isinstance(k, str) for k in sd):
@@ -69,7 +59,7 @@ def lstm_from_torch(
         Stack them in a :class:`networks.Sequential` in this order.
     """
     sd = _state_dict(module_or_state, "module_or_state")
-    dtype = _float_dtype(dtype)
+    dtype = _checks.float_dtype("dtype", dtype)
     return_sequences = _checks.flag("return_sequences", return_sequences)
     n_layers = sum(1 for k in sd if k.startswith("weight_ih_l") and not k.endswith("_reverse"))
     if n_layers == 0 or any(k.endswith("_reverse") or k.startswith("weight_hr") for k in sd):
@@ -158,7 +148,7 @@ def lstm_to_torch(layers: LSTM | Sequence[LSTM], module: Any = None) -> dict[str
 def dense_from_torch(linear: Any, dtype: np.dtype | type = np.float64) -> Dense:
     """A :class:`Dense` with the weights of a ``torch.nn.Linear`` (same (out, in) layout)."""
     sd = _state_dict(linear, "linear")
-    dtype = _float_dtype(dtype)
+    dtype = _checks.float_dtype("dtype", dtype)
     if "weight" not in sd:
         raise ValueError(f"linear has no 'weight'; got keys {sorted(sd)}")
     w = _to_numpy(sd["weight"], dtype, "weight", 2)

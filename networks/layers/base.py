@@ -81,12 +81,7 @@ class Layer:
 
     def astype(self, dtype: np.dtype | type) -> Layer:
         """Convert parameters (and gradients) to ``dtype`` in place; returns ``self``."""
-        try:
-            kind = np.dtype(dtype).kind if isinstance(dtype, np.dtype | type | str) else None
-        except (TypeError, ValueError, SyntaxError):  # what numpy's dtype parser raises
-            kind = None
-        if kind != "f":
-            raise TypeError(f"dtype must be a floating dtype; got {_checks.short(dtype)}")
+        dtype = _checks.float_dtype("dtype", dtype)
         for name in self.params:
             self.params[name] = self.params[name].astype(dtype)
             self.grads[name] = np.zeros_like(self.params[name])
