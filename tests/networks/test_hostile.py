@@ -91,6 +91,16 @@ INPUTS = {  # a valid batch for each constructor's default layer
     "Sequential": (2, 3),
 }
 CONSTRUCTOR_ARGS = [(cls, arg) for cls, (_, kw) in CONSTRUCTORS.items() for arg in kw]
+NOT_SIZES = {"forget_bias", "input_bias", "low", "high", "mask_value"}
+
+
+def construct(table: dict, which: tuple[str, str], value, also: tuple[str, ...] = ()):
+    """Build ``table[name]``'s class with ``value`` for the argument ``arg`` (``which`` is
+    (name, arg)), the other arguments valid; the result of :func:`attempt`."""
+    name, arg = which
+    cls, kw = table[name]
+    kw = dict(kw, **{arg: value})
+    return attempt(lambda: cls(**kw), (arg, *also), value)
 
 
 @FAST
@@ -100,17 +110,9 @@ CONSTRUCTOR_ARGS = [(cls, arg) for cls, (_, kw) in CONSTRUCTORS.items() for arg 
 )
 def test_layer_constructors_refuse_a_bad_argument_or_make_a_finite_working_layer(which, value):
     name, arg = which
-    cls, kw = CONSTRUCTORS[name]
-    if costly(value, 1000) and arg not in (
-        "forget_bias",
-        "input_bias",
-        "low",
-        "high",
-        "mask_value",
-    ):
+    if costly(value, 1000) and arg not in NOT_SIZES:
         return  # a big valid size: right, but slow
-    kw = dict(kw, **{arg: value})
-    layer = attempt(lambda: cls(**kw), arg, value)
+    layer = construct(CONSTRUCTORS, which, value)
     if layer is REFUSED:
         return
     assert isinstance(layer, nw.Layer)
@@ -143,10 +145,7 @@ OPTIMIZER_ARGS = [(cls, arg) for cls, (_, kw) in OPTIMIZERS.items() for arg in k
     value=st.one_of(anything(max_side=2), st.tuples(scalars(), scalars())),
 )
 def test_optimizers_refuse_a_bad_hyper_parameter_or_take_finite_steps(which, value):
-    name, arg = which
-    cls, kw = OPTIMIZERS[name]
-    kw = dict(kw, **{arg: value})
-    opt = attempt(lambda: cls(**kw), arg if arg != "nesterov" else ("nesterov", "momentum"), value)
+    opt = construct(OPTIMIZERS, which, value, also=("momentum",) if which[1] == "nesterov" else ())
     if opt is REFUSED:
         return
     p = [np.array([1.0, -2.0, 0.5]), np.zeros((2, 2))]
