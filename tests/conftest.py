@@ -1,7 +1,9 @@
 """Shared by every test: a reproducible hypothesis profile, and the count of hostile inputs tried.
 
-The profile has no example database and derandomizes, so CI runs the same examples every time
-(``HYPOTHESIS_PROFILE=explore`` draws fresh ones, for a longer local search).
+The profile has no example database and derandomizes, so the same command runs the same examples
+every time. (Hypothesis also mixes in constants from the modules loaded so far, so a file run
+alone may draw a few other examples than inside the whole suite.) ``HYPOTHESIS_PROFILE=explore``
+draws fresh examples and ``HOSTILE_SCALE=20`` multiplies their number, for a longer search by hand.
 """
 
 from __future__ import annotations
