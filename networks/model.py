@@ -217,7 +217,7 @@ class Sequential(Layer):
             Before any training, for data or arguments that do not fit (naming them): x and y
             must be finite real arrays with the same number of samples, y must fit the model's
             output and the loss.
-        networks._checks.NonFiniteError
+        networks.NonFiniteError
             (a ValueError and a FloatingPointError) when training diverges: the loss, an
             activation, a gradient or a parameter overflows or becomes NaN. The message names
             the epoch and step, and the layer or parameter where it happened.

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 import networks as nw
-from networks._checks import NonFiniteError, real_array
+from networks._checks import real_array
 from networks.datasets import adding_problem, periodic, train_test_split
 from networks.init import get_initializer
 from tests._hostile import (
@@ -391,7 +391,7 @@ def test_a_diverging_fit_stops_with_epoch_step_and_cause_never_silent_nan(lr, op
     try:
         hist = model.fit(x, y * scale, nw.MSE(), OPTIMIZERS[opt][0](lr=lr), epochs=4,
                          batch_size=4, progress=False)  # fmt: skip
-    except NonFiniteError as exc:
+    except nw.NonFiniteError as exc:
         assert isinstance(exc, FloatingPointError) and isinstance(exc, ValueError)
         msg = str(exc)
         assert re.search(r"epoch \d+, step \d+", msg) and "learning rate" in msg  # when, advice
