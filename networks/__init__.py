@@ -5,6 +5,7 @@ bundled data loaders, torch only for weight exchange and cross-checks).
 """
 
 from networks import datasets, init
+from networks._checks import NonFiniteError
 from networks.gradcheck import GradcheckError, gradcheck
 from networks.layers import (
     LSTM,
@@ -42,6 +43,7 @@ __all__ = [
     "Layer",
     "Loss",
     "MaxPool2D",
+    "NonFiniteError",
     "Optimizer",
     "RMSprop",
     "ReLU",

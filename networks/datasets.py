@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from networks import _checks
 from networks.layers.base import as_generator
 
 ADDING_VARIANTS = ("arjovsky", "hochreiter1997")
@@ -50,14 +51,15 @@ def adding_problem(
         Values in ``x[..., 0]``, markers in ``x[..., 1]``; T_max = T, or T + T//10 for 1997.
     y : numpy.ndarray, shape (n, 1)
     """
-    if variant not in ADDING_VARIANTS:
-        raise ValueError(f"variant must be one of {ADDING_VARIANTS}; got {variant!r}")
-    if int(n) != n or n < 1:
-        raise ValueError(f"n must be a positive integer; got {n!r}")
-    rng = as_generator(seed)
+    if not isinstance(variant, str) or variant not in ADDING_VARIANTS:
+        raise ValueError(f"variant must be one of {ADDING_VARIANTS}; got {_checks.short(variant)}")
+    n = _checks.positive_int("n", n)
+    T = _checks.positive_int("T", T)
+    _checks.fits_in_memory("n, T", 5 * 8 * n * (T + T // 10), f"{n} sequences of {T} steps")
+    rng = as_generator(seed, "seed")
     rows = np.arange(n)
     if variant == "arjovsky":
-        if int(T) != T or T < 4:
+        if T < 4:
             raise ValueError(f"T must be an integer >= 4 for the arjovsky variant; got {T!r}")
         x = np.zeros((n, T, 2))
         x[:, :, 0] = rng.uniform(0.0, 1.0, size=(n, T))
@@ -68,7 +70,7 @@ def adding_problem(
         x[rows, second, 1] = 1.0
         y = x[rows, first, 0] + x[rows, second, 0]
         return x, y[:, None]
-    if int(T) != T or T < 22:
+    if T < 22:
         raise ValueError(f"T must be an integer >= 22 for the hochreiter1997 variant; got {T!r}")
     t_max = T + T // 10
     lengths = rng.integers(T, t_max + 1, size=n)
@@ -104,14 +106,18 @@ def periodic(
     -------
     x, y : numpy.ndarray, shape (n, length, 1)
     """
-    p = (
-        np.array([float(ch) for ch in pattern])
-        if isinstance(pattern, str)
-        else np.asarray(pattern, dtype=float)
-    )
+    if isinstance(pattern, str):
+        if not pattern.isdecimal() or not pattern.isascii():
+            raise ValueError(f"pattern must be a string of digits; got {_checks.short(pattern)}")
+        p = np.array([float(ch) for ch in pattern])
+    else:
+        p = _checks.finite("pattern", _checks.real_array("pattern", pattern).astype(float))
     if p.ndim != 1 or p.size < 1:
-        raise ValueError(f"pattern must be a non-empty 1-D sequence; got {pattern!r}")
-    rng = as_generator(seed)
+        raise ValueError(f"pattern must be a non-empty 1-D sequence; got {_checks.short(pattern)}")
+    n = _checks.positive_int("n", n)
+    length = _checks.positive_int("length", length)
+    _checks.fits_in_memory("n, length", 4 * 8 * n * (length + 1), f"{n} sequences of {length}")
+    rng = as_generator(seed, "seed")
     phase = rng.integers(0, p.size, size=n)
     idx = (phase[:, None] + np.arange(length + 1)[None, :]) % p.size
     seq = p[idx]
@@ -157,6 +163,19 @@ def load_diabetes() -> tuple[np.ndarray, np.ndarray]:
     return x, d.target.astype(np.float64)[:, None]
 
 
+def _samples(name: str, value) -> np.ndarray:
+    try:
+        arr = np.asarray(value)
+    except (TypeError, ValueError):
+        got = _checks.short(value)
+        raise ValueError(f"{name} must be a rectangular array; got {got}") from None
+    if arr.ndim < 1 or len(arr) == 0:
+        raise ValueError(
+            f"{name} must be an array of at least one sample (N, ...); got {_checks.short(value)}"
+        )
+    return arr
+
+
 def train_test_split(
     x: np.ndarray,
     y: np.ndarray,
@@ -169,9 +188,15 @@ def train_test_split(
     With ``stratify`` the test set takes ``round(test_size * count)`` samples of every class of
     the integer labels ``y``, so class proportions are kept.
     """
+    if not _checks.is_real(test_size):
+        raise TypeError(f"test_size must be a number in (0, 1); got {_checks.short(test_size)}")
     if not 0.0 < test_size < 1.0:
         raise ValueError(f"test_size must be in (0, 1); got {test_size!r}")
-    rng = as_generator(seed)
+    stratify = _checks.flag("stratify", stratify)
+    x, y = _samples("x", x), _samples("y", y)
+    if len(x) != len(y):
+        raise ValueError(f"x has {len(x)} samples but y has {len(y)}")
+    rng = as_generator(seed, "seed")
     n = len(x)
     if stratify:
         labels = np.asarray(y).reshape(n, -1)[:, 0]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from networks import _checks
+from networks._checks import NonFiniteError
 from networks.layers.base import Layer
 from networks.losses import Loss
 
@@ -64,7 +66,17 @@ def gradcheck(
         If any error exceeds ``tol``; the message lists the worst parameter and its error.
     """
     layer = model_or_layer
-    x = np.array(x, dtype=np.float64)
+    if not isinstance(layer, Layer):
+        raise TypeError(f"model_or_layer must be a networks Layer; got {_checks.short(layer)}")
+    if not isinstance(loss, Loss):
+        raise TypeError(f"loss must be a networks Loss; got {_checks.short(loss)}")
+    x = _checks.finite("x", np.array(_checks.real_array("x", x), dtype=np.float64))
+    if x.ndim < 1 or x.size == 0:
+        raise ValueError(f"x must be a non-empty batch; got shape {x.shape}")
+    eps = _checks.real("eps", eps, low=0.0, low_open=True)
+    tol = _checks.real("tol", tol, low=0.0)
+    check_input = _checks.flag("check_input", check_input)
+    training = _checks.flag("training", training)
     for name, p in layer.params.items():
         if p.dtype != np.float64:
             raise TypeError(f"gradcheck needs float64 parameters; {name!r} is {p.dtype}")
@@ -72,7 +84,16 @@ def gradcheck(
     def objective() -> float:
         return loss.forward(layer.forward(x, training=training), y)
 
-    objective()
+    y = _checks.finite("y", _checks.real_array("y", y))
+    out = layer.forward(x, training=training)
+    try:
+        loss.forward(out, y)
+    except NonFiniteError as exc:
+        raise NonFiniteError(f"the loss for x and y is not finite: {exc}") from None
+    except (ValueError, TypeError) as exc:
+        raise ValueError(
+            f"y does not fit the output of shape {out.shape} for x of shape {x.shape}: {exc}"
+        ) from None
     dx = layer.backward(loss.backward())
     analytic = {name: np.array(g, dtype=np.float64) for name, g in layer.grads.items()}
     targets = dict(layer.params)
@@ -85,12 +106,23 @@ def gradcheck(
         flat, nflat = arr.flat, numeric.reshape(-1)
         for k in range(arr.size):
             old = flat[k]
-            flat[k] = old + eps
-            up = objective()
-            flat[k] = old - eps
-            down = objective()
-            flat[k] = old
+            try:
+                flat[k] = old + eps
+                up = objective()
+                flat[k] = old - eps
+                down = objective()
+            except FloatingPointError as exc:
+                raise ValueError(
+                    f"eps = {eps} is too large here: moving {name!r} by it overflows ({exc})"
+                ) from None
+            finally:
+                flat[k] = old
             nflat[k] = (up - down) / (2 * eps)
+            if not np.isfinite(nflat[k]):
+                raise ValueError(
+                    f"eps = {eps} is too small here: the central difference for {name!r} is "
+                    f"{nflat[k]}"
+                )
         errors[name] = _relative_error(analytic[name], numeric)
     worst = max(errors, key=errors.get) if errors else None
     if worst is not None and errors[worst] > tol:

@@ -57,7 +57,6 @@ INITIALIZERS: dict[str, Callable[..., np.ndarray]] = {
 
 def get_initializer(name: str) -> Callable[..., np.ndarray]:
     """Look an initialiser up by name; the error lists the known names."""
-    try:
-        return INITIALIZERS[name]
-    except KeyError:
-        raise ValueError(f"init must be one of {sorted(INITIALIZERS)}; got {name!r}") from None
+    if not isinstance(name, str) or name not in INITIALIZERS:
+        raise ValueError(f"init must be one of {sorted(INITIALIZERS)}; got {name!r:.60}")
+    return INITIALIZERS[name]

@@ -10,19 +10,52 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from networks import _checks
+from networks._checks import NonFiniteError
+
+
+def _arrays(name: str, value, *, writable: bool, finite: bool = True) -> list[np.ndarray]:
+    """A list or tuple of float arrays (updated in place when ``writable``), finite if asked."""
+    if not isinstance(value, list | tuple):
+        raise TypeError(f"{name} must be a list of numpy arrays; got {_checks.short(value)}")
+    out = []
+    for k, a in enumerate(value):
+        if writable:
+            if not isinstance(a, np.ndarray) or a.dtype.kind != "f" or not a.flags.writeable:
+                raise TypeError(
+                    f"{name}[{k}] must be a writable float numpy array (it is changed in place); "
+                    f"got {_checks.short(a)}"
+                )
+        else:
+            a = _checks.real_array(f"{name}[{k}]", a)
+        if finite and a.size and not np.isfinite(a).all():
+            raise NonFiniteError(f"{name}[{k}] must be finite; holds {a[~np.isfinite(a)].flat[0]}")
+        out.append(a)
+    return out
+
 
 def global_norm(grads: Sequence[np.ndarray]) -> float:
     """Euclidean norm of all gradients taken as one vector."""
-    return float(np.sqrt(sum(float(np.vdot(g, g)) for g in grads)))
+    with np.errstate(over="ignore"):
+        norm = float(np.sqrt(sum(float(np.vdot(g, g)) for g in grads)))
+    if np.isfinite(norm):
+        return norm
+    big = max(_checks.largest(g) for g in grads)  # the squares overflowed: scale them first
+    scaled = [np.asarray(g, dtype=np.float64) / big for g in grads]
+    return big * float(np.sqrt(sum(float(np.vdot(g, g)) for g in scaled)))
 
 
 def clip_grad_norm(grads: Sequence[np.ndarray], max_norm: float) -> float:
     """Scale gradients in place so their global norm is at most ``max_norm``.
 
     As ``torch.nn.utils.clip_grad_norm_``: multiply by ``min(1, max_norm / (norm + 1e-6))``.
-    Returns the norm before clipping.
+    Returns the norm before clipping. ``grads``: a list of finite float arrays.
     """
+    grads = _arrays("grads", grads, writable=True)
+    max_norm = _checks.real("max_norm", max_norm, low=0.0, low_open=True)
     norm = global_norm(grads)
+    if not np.isfinite(norm):
+        raise NonFiniteError("grads: their global norm overflows float64")
     coef = max_norm / (norm + 1e-6)
     if coef < 1.0:
         for g in grads:
@@ -32,8 +65,15 @@ def clip_grad_norm(grads: Sequence[np.ndarray], max_norm: float) -> float:
 
 def clip_grad_value(grads: Sequence[np.ndarray], clip_value: float) -> None:
     """Clamp every gradient element to [-clip_value, clip_value] in place."""
+    grads = _arrays("grads", grads, writable=True)
+    clip_value = _checks.real("clip_value", clip_value, low=0.0, low_open=True)
     for g in grads:
         np.clip(g, -clip_value, clip_value, out=g)
+
+
+def _positive_eps(eps) -> float:
+    """eps > 0: with eps = 0 a zero gradient gives 0 / 0 = NaN."""
+    return _checks.real("eps", eps, low=0.0, low_open=True)
 
 
 class Optimizer:
@@ -58,22 +98,44 @@ class Optimizer:
         clip_norm: float | None = None,
         clip_value: float | None = None,
     ) -> None:
-        if not lr > 0:
+        lr_f = _checks.to_float("lr", lr)
+        if not lr_f > 0:
             raise ValueError(f"lr must be > 0; got {lr!r}")
-        if weight_decay < 0:
-            raise ValueError(f"weight_decay must be >= 0; got {weight_decay!r}")
+        if not np.isfinite(lr_f):
+            raise ValueError(f"lr must be finite; got {lr!r}")
+        weight_decay = _checks.real("weight_decay", weight_decay, low=0.0)
         for name, v in (("clip_norm", clip_norm), ("clip_value", clip_value)):
-            if v is not None and not v > 0:
+            if v is not None and not (0 < _checks.to_float(name, v) < np.inf):
                 raise ValueError(f"{name} must be > 0 or None; got {v!r}")
-        self.lr, self.weight_decay = float(lr), float(weight_decay)
+        self.lr, self.weight_decay = lr_f, weight_decay
         self.clip_norm, self.clip_value = clip_norm, clip_value
         self.state: dict[int, dict[str, np.ndarray]] = {}
         self.t = 0
 
     def step(self, params: Sequence[np.ndarray], grads: Sequence[np.ndarray]) -> None:
-        """Update every array of ``params`` in place from the matching entry of ``grads``."""
+        """Update every array of ``params`` in place from the matching entry of ``grads``.
+
+        ``params``: writable float arrays; ``grads``: real arrays of the same shapes; all
+        finite. A step that makes a parameter infinite or NaN raises
+        :class:`~networks._checks.NonFiniteError` naming it (the parameters keep that step).
+        """
+        # non-finite params are caught after the step, which leaves them non-finite anyway
+        params = _arrays("params", params, writable=True, finite=False)
+        grads = _arrays("grads", grads, writable=False)
         if len(params) != len(grads):
-            raise ValueError(f"got {len(params)} parameters but {len(grads)} gradients")
+            raise ValueError(
+                f"params and grads must match; got {len(params)} parameters but {len(grads)} "
+                "gradients"
+            )
+        for k, (p, g) in enumerate(zip(params, grads, strict=True)):
+            if g.shape != p.shape:
+                raise ValueError(f"grads[{k}] must have the shape {p.shape} of params[{k}]")
+            for key, arr in self.state.get(k, {}).items():
+                if arr.shape != p.shape:
+                    raise ValueError(
+                        f"params[{k}] has shape {p.shape} but this optimiser's {key!r} for it "
+                        f"has {arr.shape}: use one optimiser per model"
+                    )
         if self.clip_value is not None or self.clip_norm is not None:
             grads = [np.array(g, copy=True) for g in grads]  # clip copies, not the caller's
         if self.clip_value is not None:
@@ -81,10 +143,18 @@ class Optimizer:
         if self.clip_norm is not None:
             clip_grad_norm(grads, self.clip_norm)
         self.t += 1
-        for k, (p, g) in enumerate(zip(params, grads, strict=True)):
-            if self.weight_decay:
-                g = g + self.weight_decay * p
-            self._update(k, p, g)
+        with np.errstate(over="ignore", invalid="ignore"):
+            for k, (p, g) in enumerate(zip(params, grads, strict=True)):
+                if self.weight_decay:
+                    g = g + self.weight_decay * p
+                self._update(k, p, g)
+        for k, p in enumerate(params):
+            if not np.isfinite(p).all():
+                raise NonFiniteError(
+                    f"params[{k}] became {p[~np.isfinite(p)].flat[0]} in step {self.t} of "
+                    f"{self!r} (largest |grads[{k}]| = {_checks.largest(grads[k]):.3g}); use a "
+                    "lower lr or clip_norm"
+                )
 
     def _update(self, k: int, p: np.ndarray, g: np.ndarray) -> None:
         raise NotImplementedError
@@ -130,8 +200,9 @@ class SGD(Optimizer):
         clip_value: float | None = None,
     ) -> None:
         super().__init__(lr, weight_decay, clip_norm, clip_value)
-        if momentum < 0:
-            raise ValueError(f"momentum must be >= 0; got {momentum!r}")
+        momentum = _checks.real("momentum", momentum, low=0.0)
+        dampening = _checks.real("dampening", dampening)
+        nesterov = _checks.flag("nesterov", nesterov)
         if nesterov and (momentum <= 0 or dampening != 0):
             raise ValueError("nesterov needs momentum > 0 and dampening = 0")
         self.momentum, self.nesterov, self.dampening = momentum, nesterov, dampening
@@ -185,9 +256,14 @@ class Adam(Optimizer):
         clip_value: float | None = None,
     ) -> None:
         super().__init__(lr, weight_decay, clip_norm, clip_value)
-        if not (0 <= betas[0] < 1 and 0 <= betas[1] < 1):
+        if not isinstance(betas, tuple | list) or len(betas) != 2:
+            got = _checks.short(betas)
+            raise TypeError(f"betas must be a pair of numbers in [0, 1); got {got}")
+        b1 = _checks.real("betas[0]", betas[0])
+        b2 = _checks.real("betas[1]", betas[1])
+        if not (0 <= b1 < 1 and 0 <= b2 < 1):
             raise ValueError(f"betas must be in [0, 1); got {betas!r}")
-        self.betas, self.eps = (float(betas[0]), float(betas[1])), float(eps)
+        self.betas, self.eps = (b1, b2), _positive_eps(eps)
 
     def _update(self, k: int, p: np.ndarray, g: np.ndarray) -> None:
         b1, b2 = self.betas
@@ -239,7 +315,10 @@ class RMSprop(Optimizer):
         clip_value: float | None = None,
     ) -> None:
         super().__init__(lr, weight_decay, clip_norm, clip_value)
-        self.alpha, self.eps, self.momentum, self.centered = alpha, eps, momentum, centered
+        self.alpha = _checks.real("alpha", alpha, low=0.0, high=1.0)
+        self.eps = _positive_eps(eps)
+        self.momentum = _checks.real("momentum", momentum, low=0.0)
+        self.centered = _checks.flag("centered", centered)
 
     def _update(self, k: int, p: np.ndarray, g: np.ndarray) -> None:
         st = self.state.get(k)
@@ -255,7 +334,7 @@ class RMSprop(Optimizer):
         if self.centered:
             ga = st["grad_avg"]
             ga += (1 - self.alpha) * (g - ga)
-            avg = np.sqrt(sq - ga * ga) + self.eps
+            avg = np.sqrt(np.maximum(sq - ga * ga, 0.0)) + self.eps  # rounding can dip below 0
         else:
             avg = np.sqrt(sq) + self.eps
         if self.momentum:
@@ -302,8 +381,11 @@ class Adagrad(Optimizer):
         clip_value: float | None = None,
     ) -> None:
         super().__init__(lr, weight_decay, clip_norm, clip_value)
-        self.lr_decay, self.eps = lr_decay, eps
-        self.initial_accumulator_value = initial_accumulator_value
+        self.lr_decay = _checks.real("lr_decay", lr_decay, low=0.0)
+        self.eps = _positive_eps(eps)
+        self.initial_accumulator_value = _checks.real(
+            "initial_accumulator_value", initial_accumulator_value, low=0.0
+        )
 
     def _update(self, k: int, p: np.ndarray, g: np.ndarray) -> None:
         st = self.state.setdefault(k, {"sum": np.full_like(p, self.initial_accumulator_value)})

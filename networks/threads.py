@@ -10,7 +10,12 @@ def limit_blas_threads(n: int) -> bool:
     On a small, busy machine one thread is often several times faster than OpenBLAS's default.
     Returns True when the limit was applied.
     """
-    if n <= 0:
+    from networks._checks import positive_int
+
+    n = positive_int("n", n, minimum=0)
+    if n > 2**31 - 1:
+        raise ValueError(f"n must be at most 2**31 - 1 threads; got {n}")
+    if n == 0:
         return False
     try:
         from threadpoolctl import threadpool_limits

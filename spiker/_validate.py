@@ -6,6 +6,13 @@ from numbers import Integral, Real
 
 import numpy as np
 
+#: The largest step count (in magnitude) the API accepts. Below it, a time in ms (steps * dt, a
+#: float64) converts back to the same step (round(t / dt) is off by at most 2**-2), so "integer
+#: steps inside, ms outside" holds exactly; sums of step counts stay far inside int64.
+MAX_STEPS = 2**50
+#: Share of the available memory that one array may take before it is refused up front.
+MEMORY_SHARE = 0.8
+
 
 def _short(value) -> str:
     text = repr(value)
@@ -13,7 +20,7 @@ def _short(value) -> str:
 
 
 def positive_int(name: str, value, minimum: int = 1) -> int:
-    if isinstance(value, bool) or not isinstance(value, Integral | np.integer):
+    if isinstance(value, bool | np.timedelta64) or not isinstance(value, Integral | np.integer):
         raise TypeError(f"{name} must be an integer >= {minimum}; got {_short(value)}")
     if value < minimum:
         raise ValueError(f"{name} must be an integer >= {minimum}; got {value}")
@@ -21,7 +28,9 @@ def positive_int(name: str, value, minimum: int = 1) -> int:
 
 
 def finite_float(name: str, value, *, positive: bool = False, nonnegative: bool = False) -> float:
-    if isinstance(value, bool) or not isinstance(value, Real | np.floating | np.integer):
+    if isinstance(value, bool | np.timedelta64) or not isinstance(
+        value, Real | np.floating | np.integer
+    ):
         raise TypeError(f"{name} must be a real number; got {_short(value)}")
     value = float(value)
     if not np.isfinite(value):
@@ -33,14 +42,29 @@ def finite_float(name: str, value, *, positive: bool = False, nonnegative: bool 
     return value
 
 
-def whole_steps(name: str, value_ms, dt: float, minimum: int = 0, interval: bool = False) -> int:
-    """``value_ms / dt`` as an int, which must be whole (to 1e-9) and >= ``minimum``.
+def whole_steps(
+    name: str,
+    value_ms,
+    dt: float,
+    minimum: int = 0,
+    interval: bool = False,
+    minimum_name: str | None = None,
+) -> int:
+    """``value_ms / dt`` as an int, which must be whole (to 1e-9), >= ``minimum`` and at most
+    :data:`MAX_STEPS` in magnitude.
 
     ``interval=True`` is for strictly positive intervals (at least one step), reported as "a
-    positive multiple of dt".
+    positive multiple of dt". ``minimum_name`` names where the minimum comes from in the message
+    (e.g. "t_start").
     """
     value = finite_float(name, value_ms)
-    steps = round(value / dt)
+    ratio = value / dt
+    if not abs(ratio) <= MAX_STEPS:
+        raise ValueError(
+            f"{name} = {value} ms is {ratio:.3g} steps of dt = {dt} ms; at most 2**50 steps "
+            "are allowed"
+        )
+    steps = round(ratio)
     whole = math.isclose(steps * dt, value, rel_tol=1e-9, abs_tol=1e-9)
     if interval:
         if not whole or steps < 1:
@@ -49,18 +73,56 @@ def whole_steps(name: str, value_ms, dt: float, minimum: int = 0, interval: bool
     if not whole:
         raise ValueError(f"{name} must be a whole number of steps of dt = {dt} ms; got {value} ms")
     if steps < minimum:
-        raise ValueError(f"{name} must be >= {minimum * dt} ms ({minimum} steps); got {value} ms")
+        low = f"{minimum_name} = {minimum * dt}" if minimum_name else f"{minimum * dt}"
+        raise ValueError(f"{name} must be >= {low} ms ({minimum} steps); got {value} ms")
     return steps
+
+
+def fits_in_memory(name: str, n_bytes: int, what: str) -> None:
+    """Refuse, before anything is allocated, work whose arrays need ``n_bytes`` (an int of any
+    size) when that is more than :data:`MEMORY_SHARE` of the memory available now.
+
+    ``name`` is what the caller should change (one argument, or several in words); ``what`` says
+    what the memory is for.
+    """
+    if n_bytes <= 2**26:  # 64 MiB: not worth asking the system
+        return
+    import psutil
+
+    available = psutil.virtual_memory().available
+    if n_bytes > MEMORY_SHARE * available:
+        gib = n_bytes / 2**30 if n_bytes < 2**1000 else math.inf
+        raise ValueError(
+            f"{name}: {what} would need {gib:.3g} GiB, but only "
+            f"{available / 2**30:.3g} GiB of memory is available"
+        )
+
+
+def real_array(name: str, value) -> np.ndarray:
+    """``value`` as an array of real numbers (bool, int or float dtype, any shape).
+
+    A rectangular object array of numbers becomes float64. Complex, string, bytes, datetime and
+    other dtypes are refused with TypeError; a ragged nested sequence with ValueError.
+    """
+    try:
+        arr = np.asarray(value)
+    except (TypeError, ValueError):
+        raise ValueError(
+            f"{name} must be a rectangular array of numbers; got {_short(value)}"
+        ) from None
+    if arr.dtype.kind == "O":
+        real = (Real, np.integer, np.floating)
+        if not all(isinstance(v, real) and not isinstance(v, bool) for v in arr.flat):
+            raise TypeError(f"{name} must hold real numbers; got {_short(value)}")  # not None
+        arr = arr.astype(np.float64)
+    if arr.dtype.kind not in "biuf":
+        raise TypeError(f"{name} must hold real numbers; got dtype {arr.dtype}: {_short(value)}")
+    return arr
 
 
 def float_array(name: str, value, n: int | None = None, *, allow_scalar: bool = True) -> np.ndarray:
     """``value`` as a finite float64 array of shape (n,) (a scalar is broadcast)."""
-    try:
-        arr = np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise TypeError(
-            f"{name} must be a number or an array of numbers; got {_short(value)}"
-        ) from None
+    arr = real_array(name, value).astype(np.float64)
     if arr.ndim == 0:
         if not allow_scalar:
             raise ValueError(f"{name} must be an array; got the scalar {arr.item()}")
@@ -77,26 +139,27 @@ def float_array(name: str, value, n: int | None = None, *, allow_scalar: bool = 
 
 
 def index_array(name: str, value, n: int) -> np.ndarray:
-    """``value`` as int64 indices into range(n), checked."""
-    arr = np.asarray(value)
+    """``value`` as int64 indices into range(n), checked (whole floats are accepted)."""
+    try:
+        arr = np.asarray(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a 1-d sequence of indices; got {_short(value)}") from None
     if arr.ndim == 0:
         arr = arr.reshape(1)
     if arr.ndim != 1:
         raise ValueError(f"{name} must be a 1-d sequence of indices; got shape {arr.shape}")
-    if arr.size and not np.issubdtype(arr.dtype, np.integer):
-        if np.issubdtype(arr.dtype, np.floating) and np.all(arr == np.round(arr)):
-            arr = arr.astype(np.int64)
-        else:
+    if arr.dtype.kind not in "iu":
+        whole = arr.dtype.kind == "f" and np.all(np.isfinite(arr)) and np.all(arr == np.round(arr))
+        if not (whole or (arr.size == 0 and arr.dtype.kind in "bf")):
             raise TypeError(f"{name} must hold integers; got dtype {arr.dtype}")
-    arr = arr.astype(np.int64)
     if arr.size and (arr.min() < 0 or arr.max() >= n):
         bad = arr[(arr < 0) | (arr >= n)][0]
         raise ValueError(f"{name} holds index {bad}, out of range: allowed 0..{n - 1}")
-    return arr
+    return arr.astype(np.int64)
 
 
 def choice(name: str, value, allowed) -> str:
-    if value not in allowed:
+    if not isinstance(value, str) or value not in allowed:
         raise ValueError(f"{name} must be one of {sorted(allowed)}; got {_short(value)}")
     return value
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from networks import _checks
 from networks.layers.base import Layer
 
 
@@ -20,33 +21,43 @@ class ReLU(Layer):
     """``y = max(x, 0)``; the derivative at 0 is taken as 0 (as in PyTorch)."""
 
     def forward(self, x: np.ndarray, training: bool = True) -> np.ndarray:
+        x = self._input(x)
         self._mask = x > 0
-        return x * self._mask  # a ufunc keeps the memory layout of x
+        self._out_shape = x.shape
+        return np.maximum(x, 0.0)  # a ufunc keeps the memory layout of x; relu(-inf) = 0
 
     def backward(self, dy: np.ndarray) -> np.ndarray:
-        return dy * self._mask
+        dy = self._dy(dy)
+        with np.errstate(invalid="ignore"):  # only an infinite dy can meet a 0 here
+            return dy * self._mask  # a ufunc keeps the memory layout of dy
 
 
 class Tanh(Layer):
     """``y = tanh(x)``, ``dy/dx = 1 - y^2``."""
 
     def forward(self, x: np.ndarray, training: bool = True) -> np.ndarray:
-        self._y = np.tanh(x)
+        self._y = np.tanh(self._input(x))
+        self._out_shape = self._y.shape
         return self._y
 
     def backward(self, dy: np.ndarray) -> np.ndarray:
-        return dy * (1 - self._y * self._y)
+        dy = self._dy(dy)
+        with np.errstate(invalid="ignore"):  # only an infinite dy can meet a 0 here
+            return dy * (1 - self._y * self._y)
 
 
 class Sigmoid(Layer):
     """``y = 1 / (1 + exp(-x))``, ``dy/dx = y (1 - y)``."""
 
     def forward(self, x: np.ndarray, training: bool = True) -> np.ndarray:
-        self._y = sigmoid(x)
+        self._y = sigmoid(self._input(x))
+        self._out_shape = self._y.shape
         return self._y
 
     def backward(self, dy: np.ndarray) -> np.ndarray:
-        return dy * self._y * (1 - self._y)
+        dy = self._dy(dy)
+        with np.errstate(invalid="ignore"):  # only an infinite dy can meet a 0 here
+            return dy * self._y * (1 - self._y)
 
 
 class ScaledSigmoid(Layer):
@@ -63,16 +74,23 @@ class ScaledSigmoid(Layer):
 
     def __init__(self, low: float = 0.0, high: float = 1.0) -> None:
         super().__init__()
-        if not np.isfinite(low) or not np.isfinite(high) or not low < high:
+        lo, hi = _checks.real("low", low), _checks.real("high", high)
+        if not lo < hi:
             raise ValueError(f"ScaledSigmoid needs finite low < high; got low={low}, high={high}")
-        self.low, self.high = float(low), float(high)
+        if not np.isfinite(hi - lo):
+            raise ValueError(f"ScaledSigmoid needs a finite high - low; got low={low}, high={high}")
+        self.low, self.high = lo, hi
 
     def forward(self, x: np.ndarray, training: bool = True) -> np.ndarray:
-        self._s = sigmoid(x)
+        self._s = sigmoid(self._input(x))
+        self._out_shape = self._s.shape
         return self.low + (self.high - self.low) * self._s
 
     def backward(self, dy: np.ndarray) -> np.ndarray:
-        return dy * ((self.high - self.low) * self._s * (1 - self._s))
+        dy = self._dy(dy)
+        with np.errstate(over="ignore", invalid="ignore"):
+            dx = dy * ((self.high - self.low) * self._s * (1 - self._s))
+        return self._finite(dx, "dy", dy)
 
     def __repr__(self) -> str:
         return f"ScaledSigmoid({self.low}, {self.high})"

@@ -5,15 +5,21 @@ from __future__ import annotations
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
+from networks import _checks
 from networks.init import get_initializer
 from networks.layers.base import Layer, as_generator
 
 
-def _pair(value: int | tuple[int, int], name: str) -> tuple[int, int]:
-    pair = (value, value) if np.isscalar(value) else tuple(value)
-    if len(pair) != 2 or any(int(v) != v or v < 1 for v in pair):
-        raise ValueError(f"{name} must be a positive int or a pair of them; got {value!r}")
-    return int(pair[0]), int(pair[1])
+def _pair(value: int | tuple[int, int], name: str, minimum: int = 1) -> tuple[int, int]:
+    """An int, or a pair of them, >= ``minimum`` as a pair."""
+    if isinstance(value, tuple | list) or (isinstance(value, np.ndarray) and value.ndim):
+        pair = tuple(value)
+    else:
+        pair = (value, value)
+    if len(pair) != 2:
+        raise ValueError(f"{name} must be an int or a pair of them; got {_checks.short(value)}")
+    first = _checks.positive_int(name, pair[0], minimum)
+    return first, _checks.positive_int(name, pair[1], minimum)
 
 
 def same_padding(size: int, kernel: int, stride: int) -> tuple[int, int]:
@@ -65,10 +71,8 @@ class Conv2D(Layer):
         rng: np.random.Generator | int | None = None,
     ) -> None:
         super().__init__()
-        for name, v in (("in_channels", in_channels), ("out_channels", out_channels)):
-            if int(v) != v or v < 1:
-                raise ValueError(f"{name} must be a positive integer; got {v!r}")
-        self.in_channels, self.out_channels = int(in_channels), int(out_channels)
+        self.in_channels = _checks.positive_int("in_channels", in_channels)
+        self.out_channels = _checks.positive_int("out_channels", out_channels)
         self.kernel_size = _pair(kernel_size, "kernel_size")
         self.stride = _pair(stride, "stride")
         if isinstance(padding, str):
@@ -78,10 +82,13 @@ class Conv2D(Layer):
                 )
             self.padding = padding
         else:
-            pad = (padding, padding) if np.isscalar(padding) else tuple(padding)
-            if len(pad) != 2 or any(int(p) != p or p < 0 for p in pad):
-                raise ValueError(f"padding must be a non-negative int or pair; got {padding!r}")
-            self.padding = (int(pad[0]), int(pad[1]))
+            self.padding = _pair(padding, "padding", minimum=0)
+        kh, kw = self.kernel_size
+        _checks.fits_in_memory(
+            "in_channels, out_channels, kernel_size",
+            3 * 8 * self.out_channels * self.in_channels * kh * kw,
+            f"{self.out_channels} filters of {self.in_channels} x {kh} x {kw} and their gradient",
+        )
         self.init = init
         get_initializer(init)
         self.initialize(as_generator(rng))
@@ -115,16 +122,24 @@ class Conv2D(Layer):
 
     def forward(self, x: np.ndarray, training: bool = True) -> np.ndarray:
         """x: (N, C, H, W) -> y: (N, O, H_out, W_out)."""
+        x = self._input(x)
         if x.ndim != 4 or x.shape[1] != self.in_channels:
             raise ValueError(
-                f"Conv2D expects input (N, {self.in_channels}, H, W); got shape {x.shape}"
+                f"Conv2D expects input (N, {self.in_channels}, H, W); got x of shape {x.shape}"
             )
         n, c, h, w = x.shape
         (pt, pb), (pl, pr) = self._pads(h, w)
         (kh, kw), (sh, sw) = self.kernel_size, self.stride
         _, ho, wo = self.output_shape((c, h, w))
         if ho < 1 or wo < 1:
-            raise ValueError(f"Conv2D kernel {self.kernel_size} is larger than input {(h, w)}")
+            raise ValueError(
+                f"Conv2D kernel {self.kernel_size} is larger than x: {(h, w)} after padding"
+            )
+        _checks.fits_in_memory(
+            "x",
+            x.itemsize * (c * kh * kw * ho * wo * n + c * (h + pt + pb) * (w + pl + pr) * n),
+            f"the padded input and column matrix of {n} samples of {(c, h, w)}",
+        )
         # padded input with the batch axis last: (C, Hp, Wp, N)
         xp = np.zeros((c, h + pt + pb, w + pl + pr, n), dtype=x.dtype)
         xp[:, pt : pt + h, pl : pl + w, :] = x.transpose(1, 2, 3, 0)
@@ -133,27 +148,33 @@ class Conv2D(Layer):
         cols = np.empty((c, kh, kw, ho, wo, n), dtype=x.dtype)
         np.copyto(cols, win.transpose(0, 4, 5, 1, 2, 3))
         cols = cols.reshape(c * kh * kw, ho * wo * n)
-        y = self.params["W"].reshape(self.out_channels, -1) @ cols
-        y += self.params["b"][:, None]
+        with np.errstate(over="ignore", invalid="ignore"):
+            y = self.params["W"].reshape(self.out_channels, -1) @ cols
+            y += self.params["b"][:, None]
         self._cols, self._padded_shape, self._pads_used = cols, xp.shape, (pt, pl, h, w)
         # (O, Ho, Wo, N) in memory, seen as NCHW
-        return y.reshape(self.out_channels, ho, wo, n).transpose(3, 0, 1, 2)
+        y = y.reshape(self.out_channels, ho, wo, n).transpose(3, 0, 1, 2)
+        self._out_shape = y.shape
+        return self._finite(y, "x", x)
 
     def backward(self, dy: np.ndarray) -> np.ndarray:
         """dL/dW = dy cols^T, dL/db = sum(dy), dL/dx = col2im(W^T dy)."""
+        dy = self._dy(dy)
         n, o, ho, wo = dy.shape
         (kh, kw), (sh, sw) = self.kernel_size, self.stride
         c = self.in_channels
         dy2 = dy.transpose(1, 2, 3, 0).reshape(o, ho * wo * n)
-        self.grads["W"] = (dy2 @ self._cols.T).reshape(self.params["W"].shape)
-        self.grads["b"] = dy2.sum(axis=1)
-        dcols = (self.params["W"].reshape(o, -1).T @ dy2).reshape(c, kh, kw, ho, wo, n)
-        dx = np.zeros(self._padded_shape, dtype=dy.dtype)  # (C, Hp, Wp, N)
-        for p in range(kh):
-            for q in range(kw):
-                dx[:, p : p + sh * ho : sh, q : q + sw * wo : sw, :] += dcols[:, p, q]
+        with np.errstate(over="ignore", invalid="ignore"):
+            self.grads["W"] = (dy2 @ self._cols.T).reshape(self.params["W"].shape)
+            self.grads["b"] = dy2.sum(axis=1)
+            dcols = (self.params["W"].reshape(o, -1).T @ dy2).reshape(c, kh, kw, ho, wo, n)
+            dx = np.zeros(self._padded_shape, dtype=dcols.dtype)  # (C, Hp, Wp, N)
+            for p in range(kh):
+                for q in range(kw):
+                    dx[:, p : p + sh * ho : sh, q : q + sw * wo : sw, :] += dcols[:, p, q]
         pt, pl, h, w = self._pads_used
-        return dx[:, pt : pt + h, pl : pl + w, :].transpose(3, 0, 1, 2)
+        self._finite(self.grads["W"], "dy", dy, self._cols)
+        return self._finite(dx[:, pt : pt + h, pl : pl + w, :].transpose(3, 0, 1, 2), "dy", dy)
 
     def __repr__(self) -> str:
         return (

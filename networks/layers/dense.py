@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from networks import _checks
 from networks.init import get_initializer
 from networks.layers.base import Layer, as_generator
 
@@ -35,10 +36,13 @@ class Dense(Layer):
         rng: np.random.Generator | int | None = None,
     ) -> None:
         super().__init__()
-        for name, v in (("in_features", in_features), ("out_features", out_features)):
-            if int(v) != v or v < 1:
-                raise ValueError(f"{name} must be a positive integer; got {v!r}")
-        self.in_features, self.out_features = int(in_features), int(out_features)
+        self.in_features = _checks.positive_int("in_features", in_features)
+        self.out_features = _checks.positive_int("out_features", out_features)
+        _checks.fits_in_memory(
+            "in_features, out_features",
+            3 * 8 * self.in_features * self.out_features,
+            f"a {self.out_features} x {self.in_features} weight matrix and its gradient",
+        )
         self.init = init
         get_initializer(init)
         self.initialize(as_generator(rng))
@@ -51,20 +55,29 @@ class Dense(Layer):
 
     def forward(self, x: np.ndarray, training: bool = True) -> np.ndarray:
         """x: (batch, ..., in_features) -> y: (batch, ..., out_features)."""
-        if x.shape[-1] != self.in_features:
+        x = self._input(x)
+        if x.ndim < 2 or x.shape[-1] != self.in_features:
             raise ValueError(
-                f"Dense expects input with last axis {self.in_features}; got shape {x.shape}"
+                f"Dense expects x of shape (batch, ..., {self.in_features}), last axis "
+                f"{self.in_features}; got shape {x.shape}"
             )
         self._x = x
-        return x @ self.params["W"].T + self.params["b"]
+        with np.errstate(over="ignore", invalid="ignore"):
+            y = x @ self.params["W"].T + self.params["b"]
+        self._out_shape = y.shape
+        return self._finite(y, "x", x)
 
     def backward(self, dy: np.ndarray) -> np.ndarray:
         """dL/dW = dy^T x, dL/db = sum(dy), dL/dx = dy W."""
+        dy = self._dy(dy)
         x2 = self._x.reshape(-1, self.in_features)
         dy2 = dy.reshape(-1, self.out_features)
-        self.grads["W"] = dy2.T @ x2
-        self.grads["b"] = dy2.sum(axis=0)
-        return dy @ self.params["W"]
+        with np.errstate(over="ignore", invalid="ignore"):
+            self.grads["W"] = dy2.T @ x2
+            self.grads["b"] = dy2.sum(axis=0)
+            dx = dy @ self.params["W"]
+        self._finite(self.grads["W"], "dy", dy, self._x)
+        return self._finite(dx, "dy", dy)
 
     def output_shape(self, input_shape: tuple[int, ...]) -> tuple[int, ...]:
         return (*input_shape[:-1], self.out_features)

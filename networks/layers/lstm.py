@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from networks import _checks
 from networks.init import get_initializer
 from networks.layers.base import Layer, as_generator
 
@@ -65,13 +66,20 @@ class LSTM(Layer):
         rng: np.random.Generator | int | None = None,
     ) -> None:
         super().__init__()
-        for name, v in (("input_size", input_size), ("hidden_size", hidden_size)):
-            if int(v) != v or v < 1:
-                raise ValueError(f"{name} must be a positive integer; got {v!r}")
-        self.input_size, self.hidden_size = int(input_size), int(hidden_size)
-        self.return_sequences = bool(return_sequences)
-        self.forget_bias, self.input_bias = float(forget_bias), float(input_bias)
-        self.peepholes = bool(peepholes)
+        self.input_size = _checks.positive_int("input_size", input_size)
+        self.hidden_size = _checks.positive_int("hidden_size", hidden_size)
+        d, h = self.input_size, self.hidden_size
+        _checks.fits_in_memory(
+            "input_size, hidden_size",
+            3 * 8 * 4 * h * (d + h + 1),
+            f"the weights of {h} units with {d} inputs and their gradients",
+        )
+        self.return_sequences = _checks.flag("return_sequences", return_sequences)
+        self.forget_bias = _checks.real("forget_bias", forget_bias)
+        self.input_bias = _checks.real("input_bias", input_bias)
+        self.peepholes = _checks.flag("peepholes", peepholes)
+        if mask_value is not None and not _checks.is_real(mask_value):
+            raise TypeError(f"mask_value must be a number or None; got {_checks.short(mask_value)}")
         self.mask_value = mask_value
         self.state: tuple[np.ndarray, np.ndarray] | None = None
         self.dstate: tuple[np.ndarray, np.ndarray] | None = None
@@ -94,13 +102,25 @@ class LSTM(Layer):
         t = input_shape[0]
         return (t, self.hidden_size) if self.return_sequences else (self.hidden_size,)
 
+    @property
+    def nan_is_padding(self) -> bool:
+        return self.mask_value is not None and bool(np.isnan(self.mask_value))
+
     def _mask(self, x: np.ndarray, lengths: np.ndarray | None) -> np.ndarray | None:
         """(T, B, 1) array of 1 for real steps and 0 for padding, or None if all are real."""
         b, t, _ = x.shape
         if lengths is not None:
-            lengths = np.asarray(lengths)
-            if lengths.shape != (b,) or (lengths < 1).any() or (lengths > t).any():
-                raise ValueError(f"lengths must be {b} integers in [1, {t}]; got {lengths!r}")
+            lengths = _checks.real_array("lengths", lengths)
+            if (
+                lengths.shape != (b,)
+                or not np.isfinite(lengths).all()
+                or (lengths != np.round(lengths)).any()
+                or (lengths < 1).any()
+                or (lengths > t).any()
+            ):
+                raise ValueError(
+                    f"lengths must be {b} integers in [1, {t}]; got {_checks.short(lengths)}"
+                )
             keep = np.arange(t)[:, None] < lengths[None, :]
         elif self.mask_value is not None:
             if np.isnan(self.mask_value):
@@ -113,6 +133,7 @@ class LSTM(Layer):
             return None
         return keep[:, :, None].astype(x.dtype)
 
+    @np.errstate(over="ignore", invalid="ignore")  # overflow is reported by _finite
     def forward(
         self,
         x: np.ndarray,
@@ -125,12 +146,17 @@ class LSTM(Layer):
         ``state`` is an optional ``(h0, c0)``, each (B, H), zeros by default; ``lengths`` (B,)
         marks steps at and after ``lengths[b]`` as padding.
         """
+        x = self._input(x)
         if x.ndim != 3 or x.shape[2] != self.input_size:
             raise ValueError(
-                f"LSTM expects input (batch, time, {self.input_size}); got shape {x.shape}"
+                f"LSTM expects input (batch, time, {self.input_size}); got x of shape {x.shape}"
             )
         bsz, t, _ = x.shape
         hs = self.hidden_size
+        _checks.fits_in_memory(
+            "x", 8 * x.itemsize * (t + 1) * bsz * hs, f"the gates and states of {t} steps"
+        )
+        state = self._pair("state", state, (bsz, hs))
         p = self.params
         dt = x.dtype
         m = self._mask(x, lengths)
@@ -201,10 +227,26 @@ class LSTM(Layer):
                     h_all[k + 1] += (1 - m[k]) * h_all[k]
         self._cache = (xt, h_all, c_all, gates, tanh_c, m)
         self.state = (h_all[t].copy(), c_all[t].copy())
-        if self.return_sequences:
-            return h_all[1:].transpose(1, 0, 2).copy()
-        return h_all[t].copy()
+        out = h_all[1:].transpose(1, 0, 2).copy() if self.return_sequences else h_all[t].copy()
+        self._out_shape = out.shape
+        return self._finite(out, "x", x, *(state or ()))
 
+    @staticmethod
+    def _pair(name: str, value, shape: tuple[int, int]) -> tuple[np.ndarray, np.ndarray] | None:
+        """An optional pair of finite real arrays of ``shape`` (``state`` or ``dstate``)."""
+        if value is None:
+            return None
+        if not isinstance(value, tuple | list) or len(value) != 2:
+            raise TypeError(f"{name} must be a pair (h, c) of arrays; got {_checks.short(value)}")
+        pair = []
+        for k, part in enumerate(value):
+            arr = _checks.finite(f"{name}[{k}]", _checks.real_array(f"{name}[{k}]", part))
+            if arr.shape != shape:
+                raise ValueError(f"{name}[{k}] must have shape {shape}; got {arr.shape}")
+            pair.append(arr)
+        return pair[0], pair[1]
+
+    @np.errstate(over="ignore", invalid="ignore")
     def backward(
         self, dy: np.ndarray, dstate: tuple[np.ndarray, np.ndarray] | None = None
     ) -> np.ndarray:
@@ -214,9 +256,11 @@ class LSTM(Layer):
         gates, a chunk of steps at a time; the reversed loop over time does five element-wise
         products and one matmul per step.
         """
+        dy = self._dy(dy)
         xt, h_all, c_all, gates, tanh_c, m = self._cache
         p = self.params
         t, bsz, hs = tanh_c.shape
+        dstate = self._pair("dstate", dstate, (bsz, hs))
         dt = gates.dtype
         peep = self.peepholes
         if peep:
@@ -294,7 +338,11 @@ class LSTM(Layer):
             self.grads["w_co"] = np.einsum("tbh,tbh->h", dz4[:, :, 3], c_all[1:])
         self.dstate = (dh, dc)
         dx = (p["W_ih"].T @ dz2.T).reshape(-1, t, bsz)
-        return dx.transpose(2, 1, 0)
+        sources = (dy, *(dstate or ()))
+        name = "dy" if dstate is None else "dy and dstate"
+        for g in self.grads.values():
+            self._finite(g, name, *sources)
+        return self._finite(dx.transpose(2, 1, 0), name, *sources)
 
     def __repr__(self) -> str:
         return (

@@ -44,13 +44,14 @@ class MaxPool2D(Layer):
 
     def forward(self, x: np.ndarray, training: bool = True) -> np.ndarray:
         """x: (N, C, H, W) -> y: (N, C, H_out, W_out)."""
+        x = self._input(x)
         if x.ndim != 4:
-            raise ValueError(f"MaxPool2D expects NCHW input; got shape {x.shape}")
+            raise ValueError(f"MaxPool2D expects x of NCHW input; got shape {x.shape}")
         n, c, h, w = x.shape
         (kh, kw), (sh, sw) = self.size, self.stride
         _, ho, wo = self.output_shape((c, h, w))
         if ho < 1 or wo < 1:
-            raise ValueError(f"MaxPool2D window {self.size} is larger than input {(h, w)}")
+            raise ValueError(f"MaxPool2D window {self.size} is larger than x: {(h, w)}")
         # the running maximum over the kh kw window offsets, each step vectorised over the batch
         y = None
         for k in range(kh * kw):
@@ -58,23 +59,32 @@ class MaxPool2D(Layer):
             xk = x[:, :, p : p + sh * ho : sh, q : q + sw * wo : sw]
             y = xk.copy() if y is None else np.maximum(y, xk, out=y)
         self._x, self._y = x, y
+        self._out_shape = y.shape
         return y
 
     def backward(self, dy: np.ndarray) -> np.ndarray:
         """dL/dx: dy goes to the first position (row-major) of each window holding its max."""
+        dy = self._dy(dy)
         (kh, kw), (sh, sw) = self.size, self.stride
         _, _, ho, wo = dy.shape
         x, y = self._x, self._y
         dx = np.zeros(x.shape, dtype=dy.dtype)
         free = np.ones(y.shape, dtype=bool)  # windows whose maximum is not yet assigned
-        for k in range(kh * kw):
-            p, q = divmod(k, kw)
-            sl = (slice(None), slice(None), slice(p, p + sh * ho, sh), slice(q, q + sw * wo, sw))
-            hit = x[sl] == y
-            hit &= free
-            free &= ~hit
-            dx[sl] += dy * hit
-        return dx
+        overlap = sh < kh or sw < kw  # only then can two windows add up in one dx
+        with np.errstate(over="ignore", invalid="ignore"):
+            for k in range(kh * kw):
+                p, q = divmod(k, kw)
+                sl = (
+                    slice(None),
+                    slice(None),
+                    slice(p, p + sh * ho, sh),
+                    slice(q, q + sw * wo, sw),
+                )
+                hit = x[sl] == y
+                hit &= free
+                free &= ~hit
+                dx[sl] += dy * hit
+        return self._finite(dx, "dy", dy) if overlap else dx
 
     def __repr__(self) -> str:
         return f"MaxPool2D({self.size}, stride={self.stride})"

@@ -62,10 +62,15 @@ class Spikes(SpikeTimes):
         neurons: ArrayLike | None = None,
     ) -> None:
         self.n = check.positive_int("n", n)
+        check.fits_in_memory("n", 8 * self.n, f"the index of n = {self.n} units")
         self.dt = check.finite_float("dt", dt, positive=True)
-        steps = np.asarray(steps)
-        if steps.ndim != 1 or (steps.size and not np.issubdtype(steps.dtype, np.integer)):
+        steps = check.real_array("steps", steps)
+        if steps.ndim != 1 or (steps.size and steps.dtype.kind not in "iu"):
             raise TypeError(f"steps must be a 1-d integer array; got {steps.dtype} {steps.shape}")
+        if steps.size and not (-check.MAX_STEPS <= steps.min() and steps.max() <= check.MAX_STEPS):
+            raise ValueError(
+                f"steps must lie within +-2**50; got values in [{steps.min()}, {steps.max()}]"
+            )
         self.steps = steps.astype(np.int64)
         self.i = check.index_array("i", i, self.n).astype(np.int32)
         if self.i.shape != self.steps.shape:
@@ -73,14 +78,19 @@ class Spikes(SpikeTimes):
                 f"steps and i must have equal lengths; got {self.steps.shape[0]} and "
                 f"{self.i.shape[0]}"
             )
-        s0 = check.whole_steps("t_start", t_start, self.dt, minimum=-(2**62))
+        s0 = check.whole_steps("t_start", t_start, self.dt, minimum=-check.MAX_STEPS)
         if t_stop is None:
             s1 = max(s0, int(self.steps.max()) + 1) if self.steps.size else s0
         else:
-            s1 = check.whole_steps("t_stop", t_stop, self.dt, minimum=s0)
+            s1 = check.whole_steps("t_stop", t_stop, self.dt, minimum=s0, minimum_name="t_start")
+        widest = max(abs(s0), abs(s1), int(np.abs(self.steps).max()) if self.steps.size else 0)
+        if not math.isfinite(widest * self.dt):
+            raise ValueError(
+                f"steps * dt must be finite times in ms; step {widest} of dt = {self.dt} ms is not"
+            )
         self.t_start, self.t_stop = s0 * self.dt, s1 * self.dt
         if not isinstance(name, str):
-            raise TypeError(f"name must be a string; got {name!r}")
+            raise TypeError(f"name must be a string; got {check._short(name)}")
         self.name = name
         if neurons is None:
             self.neurons = np.arange(self.n, dtype=np.int64)
@@ -92,6 +102,13 @@ class Spikes(SpikeTimes):
         """A copy of a :class:`spiker.SpikeRecord` (or of another Spikes)."""
         if isinstance(record, Spikes):
             return record
+        from spiker.monitors import SpikeRecord
+
+        if not isinstance(record, SpikeRecord):
+            kind = type(record).__name__
+            raise TypeError(
+                f"record must be a spiker.SpikeRecord or spiker.bridge.Spikes; got {kind}"
+            )
         group = record.group
         return cls(
             record.steps,
@@ -115,6 +132,10 @@ class Spikes(SpikeTimes):
         equal ``self.dt`` so that no spike moves to another step. Returns the
         :class:`spiker.SpikeSource`.
         """
+        from spiker.network import Network
+
+        if not isinstance(net, Network):
+            raise TypeError(f"net must be a spiker.Network; got {type(net)!r}")
         if not math.isclose(net.dt, self.dt, rel_tol=1e-12):
             raise ValueError(
                 f"net.dt must equal the spikes' dt = {self.dt} ms; got {net.dt} ms (encode "
@@ -135,11 +156,9 @@ SpikesLike: TypeAlias = "SpikeRecord | Spikes"
 
 def as_spikes(argname: str, value: object) -> Spikes:
     """A :class:`Spikes` from a Spikes or a :class:`spiker.SpikeRecord`; TypeError otherwise."""
-    if isinstance(value, Spikes):
-        return value
     from spiker.monitors import SpikeRecord
 
-    if isinstance(value, SpikeRecord):
+    if isinstance(value, Spikes | SpikeRecord):
         return Spikes.from_record(value)
     raise TypeError(
         f"{argname} must be a spiker.SpikeRecord or spiker.bridge.Spikes; got {type(value)!r}"

@@ -11,16 +11,13 @@ from spiker.bridge.features import rates
 
 
 def _unit_values(values) -> np.ndarray:
-    try:
-        x = np.asarray(values, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise TypeError(f"values must be an array of numbers; got {check._short(values)}") from None
+    x = check.real_array("values", values).astype(np.float64)
     if x.size == 0:
         raise ValueError("values must hold at least one value")
-    if not np.all(np.isfinite(x)) or x.min() < 0.0 or x.max() > 1.0:
+    outside = ~((x >= 0.0) & (x <= 1.0))  # NaN is outside too
+    if outside.any():
         raise ValueError(
-            "values must lie in [0, 1] (scale the data first); got values in "
-            f"[{np.nanmin(x)}, {np.nanmax(x)}]"
+            f"values must lie in [0, 1] (scale the data first); found {x[outside].flat[0]}"
         )
     return x.reshape(-1)
 
@@ -28,7 +25,9 @@ def _unit_values(values) -> np.ndarray:
 def _generator(rng) -> np.random.Generator:
     if isinstance(rng, np.random.Generator):
         return rng
-    if isinstance(rng, int | np.integer) and not isinstance(rng, bool):
+    if isinstance(rng, int | np.integer) and not isinstance(rng, bool | np.timedelta64):
+        if rng < 0:
+            raise ValueError(f"rng must be a non-negative int seed; got {rng}")
         return np.random.default_rng(int(rng))
     raise TypeError(f"rng must be a numpy.random.Generator or an int seed; got {rng!r}")
 
@@ -78,6 +77,12 @@ def poisson_encode(
         raise ValueError(
             f"max_rate_hz must be <= 1000 / dt = {1000.0 / dt} Hz (one spike per step); got {rate}"
         )
+    _window_end("duration_ms", s0, n_steps)
+    check.fits_in_memory(
+        "duration_ms",
+        9 * n_steps * x.shape[0],
+        f"draws for {n_steps} steps of dt = {dt} ms x {x.shape[0]} units",
+    )
     gen = _generator(rng)
     k, i = np.nonzero(gen.random((n_steps, x.shape[0])) < x * (rate * dt / 1000.0))
     return Spikes(k + s0, i, x.shape[0], dt, s0 * dt, (s0 + n_steps) * dt, "poisson")
@@ -109,10 +114,18 @@ def latency_encode(values, duration_ms: float, *, dt: float = 0.1, t_start: floa
     dt = check.finite_float("dt", dt, positive=True)
     n_steps = check.whole_steps("duration_ms", duration_ms, dt, minimum=1)
     s0 = check.whole_steps("t_start", t_start, dt)
+    _window_end("duration_ms", s0, n_steps)
     (i,) = np.nonzero(x > 0)
     k = np.rint((1.0 - x[i]) * (n_steps - 1)).astype(np.int64)
     order = np.lexsort((i, k))
     return Spikes(k[order] + s0, i[order], x.shape[0], dt, s0 * dt, (s0 + n_steps) * dt, "latency")
+
+
+def _window_end(name: str, s0: int, n_steps: int) -> None:
+    if s0 + n_steps > check.MAX_STEPS:
+        raise ValueError(
+            f"t_start + {name} must end within 2**50 steps; got {s0} + {n_steps} steps"
+        )
 
 
 #: Encoders by name, for :func:`trials`.
@@ -143,13 +156,19 @@ class Trials:
         rest_ms: float,
         t_start: float,
     ) -> None:
-        self.spikes = spikes
-        self.n_samples = n_samples
-        self.presentation_ms = presentation_ms
-        self.rest_ms = rest_ms
-        self.period_ms = presentation_ms + rest_ms
-        self.t_start = t_start
-        self.duration_ms = n_samples * self.period_ms
+        self.spikes = as_spikes("spikes", spikes)
+        self.n_samples = check.positive_int("n_samples", n_samples)
+        # split() makes one Spikes per sample, each with its own copy of the neuron index
+        check.fits_in_memory(
+            "n_samples",
+            self.n_samples * (1024 + 8 * self.spikes.neurons.size),
+            f"the spikes of {self.n_samples} samples",
+        )
+        self.presentation_ms = check.finite_float("presentation_ms", presentation_ms, positive=True)
+        self.rest_ms = check.finite_float("rest_ms", rest_ms, nonnegative=True)
+        self.period_ms = self.presentation_ms + self.rest_ms
+        self.t_start = check.finite_float("t_start", t_start)
+        self.duration_ms = self.n_samples * self.period_ms
 
     @property
     def onsets(self) -> np.ndarray:
@@ -164,9 +183,9 @@ class Trials:
         """
         sp = as_spikes("record", record)
         dt = sp.dt
-        s0 = check.whole_steps("t_start", self.t_start, dt)
-        period = check.whole_steps("period_ms", self.period_ms, dt)
-        pres = check.whole_steps("presentation_ms", self.presentation_ms, dt)
+        s0 = check.whole_steps("t_start", self.t_start, dt, minimum=-check.MAX_STEPS)
+        pres = check.whole_steps("presentation_ms", self.presentation_ms, dt, minimum=1)
+        period = pres + check.whole_steps("rest_ms", self.rest_ms, dt)
         steps, i = sp.steps, sp.i
         if np.any(np.diff(steps) < 0):  # records are sorted by step; hand-made Spikes may not be
             order = np.argsort(steps, kind="stable")
@@ -239,9 +258,8 @@ def trials(
     -------
     Trials
     """
-    if encoder not in ENCODERS:
-        raise ValueError(f"encoder must be one of {sorted(ENCODERS)}; got {check._short(encoder)}")
-    x = np.asarray(values)
+    check.choice("encoder", encoder, ENCODERS)
+    x = check.real_array("values", values)
     if x.ndim < 2:
         raise ValueError(f"values must have shape (n_samples, ...); got shape {x.shape}")
     n_samples = check.positive_int("len(values)", x.shape[0])
@@ -249,10 +267,23 @@ def trials(
     pres = check.whole_steps("presentation_ms", presentation_ms, dt, minimum=1)
     rest = check.whole_steps("rest_ms", rest_ms, dt)
     s0 = check.whole_steps("t_start", t_start, dt)
+    if s0 + n_samples * (pres + rest) > check.MAX_STEPS:
+        raise ValueError(
+            f"t_start + len(values) * (presentation_ms + rest_ms) must end within 2**50 steps "
+            f"of dt = {dt} ms; got {s0} + {n_samples} * {pres + rest} steps"
+        )
     if encoder == "poisson":
         if rng is None:
             raise TypeError("rng is required with encoder='poisson': a Generator or an int seed")
         gen = _generator(rng)
+        # the spikes must fit, at 12 bytes each (step and unit), with room for chance
+        p = check.finite_float("max_rate_hz", max_rate_hz) * dt / 1000.0
+        expected = float(np.clip(np.nan_to_num(x), 0.0, 1.0).sum()) * pres * max(p, 0.0)
+        check.fits_in_memory(
+            "len(values), presentation_ms, max_rate_hz",
+            int(24 * expected),
+            f"about {expected:.3g} expected input spikes",
+        )
         encode = lambda v: poisson_encode(v, pres * dt, max_rate_hz, gen, dt=dt)  # noqa: E731
     else:
         encode = lambda v: latency_encode(v, pres * dt, dt=dt)  # noqa: E731

@@ -83,20 +83,41 @@ def rates(
     dt = sp.dt
     k = check.whole_steps("bin_ms", bin_ms, dt, minimum=1)
     s0 = check.whole_steps(
-        "t_start", sp.t_start if t_start is None else t_start, dt, minimum=-(2**62)
+        "t_start", sp.t_start if t_start is None else t_start, dt, minimum=-check.MAX_STEPS
     )
-    s1 = check.whole_steps("t_stop", sp.t_stop if t_stop is None else t_stop, dt, minimum=s0)
-    if kernel not in KERNELS:
+    s1 = check.whole_steps(
+        "t_stop", sp.t_stop if t_stop is None else t_stop, dt, minimum=s0, minimum_name="t_start"
+    )
+    if kernel is not None and (not isinstance(kernel, str) or kernel not in KERNELS):
         raise ValueError(f"kernel must be one of {list(KERNELS)}; got {check._short(kernel)}")
     if sigma_ms is not None and kernel is None:
         raise ValueError(
             "sigma_ms is the width of a kernel; give kernel='gaussian' or "
             "'exponential' with it, or leave it out"
         )
-    sigma = bin_ms if sigma_ms is None else check.finite_float("sigma_ms", sigma_ms, positive=True)
+    sigma = (
+        check.finite_float("bin_ms", bin_ms)
+        if sigma_ms is None
+        else check.finite_float("sigma_ms", sigma_ms, positive=True)
+    )
     col, chosen = _columns(sp, neurons)
     m = chosen.shape[0]
     n_bins = (s1 - s0) // k
+    scratch = {None: 2, "gaussian": 2, "exponential": 4}[kernel]  # arrays of n_bins x m held
+    check.fits_in_memory(
+        "t_start, t_stop, bin_ms",
+        8 * scratch * n_bins * m,
+        f"{n_bins} bins of {bin_ms} ms in [{s0 * dt}, {s1 * dt}) ms for {m} neurons",
+    )
+    if kernel is not None:
+        # every rate is at most peak * (spikes of its neuron): refuse a kernel so narrow that
+        # this overflows, or that (distance / sigma) does (before any work)
+        peak = 1000.0 / (sigma * math.sqrt(2.0 * math.pi) if kernel == "gaussian" else sigma)
+        if not (math.isfinite(peak * max(sp.count, 1)) and math.isfinite(dt / sigma)):
+            raise ValueError(
+                f"sigma_ms = {sigma} ms is too narrow for {sp.count} spikes on a grid of "
+                f"dt = {dt} ms: the rates would overflow; use a width of at least 1e-250 ms"
+            )
     if n_bins == 0 or m == 0:
         return np.zeros((n_bins, m))
     keep = col[sp.i] >= 0
@@ -113,7 +134,8 @@ def rates(
 
 def _gaussian(steps, c, s0, k, n_bins, m, dt, sigma) -> np.ndarray:
     out = np.zeros(n_bins * m)
-    reach = int(math.ceil(_GAUSS_REACH * sigma / (k * dt))) + 1  # bins either side of a spike
+    # bins either side of a spike; never more than the window has (a wide kernel stays cheap)
+    reach = int(math.ceil(min(_GAUSS_REACH * sigma / (k * dt), n_bins))) + 1
     offsets = np.arange(-reach, reach + 1)
     near = (steps >= s0 - reach * k) & (steps < s0 + (n_bins + reach) * k)
     steps, c = steps[near], c[near]
@@ -124,7 +146,8 @@ def _gaussian(steps, c, s0, k, n_bins, m, dt, sigma) -> np.ndarray:
         b = (s - s0) // k + offsets  # (chunk, 2 reach + 1)
         ok = (b >= 0) & (b < n_bins)
         x = ((s0 + b * k + 0.5 * k) - s) * (dt / sigma)  # (centre - spike) / sigma
-        w = norm * np.exp(-0.5 * x * x)
+        with np.errstate(over="ignore"):  # far from a narrow kernel: x * x = inf, weight 0
+            w = norm * np.exp(-0.5 * x * x)
         out += np.bincount((b * m + cc)[ok], weights=w[ok], minlength=n_bins * m)
     return out.reshape(n_bins, m)
 
@@ -136,13 +159,32 @@ def _exponential(steps, c, s0, k, n_bins, m, dt, tau) -> np.ndarray:
     b = np.maximum((steps - s0) // k, 0)  # spikes before t_start start in bin 0
     w = np.exp(-((s0 + (b + 1) * k - steps) * dt) / tau)
     jumps = np.bincount(b * m + c, weights=w, minlength=n_bins * m).reshape(n_bins, m)
-    decay = math.exp(-k * dt / tau)
-    out = np.empty((n_bins, m))
-    r = np.zeros(m)
-    for j in range(n_bins):
-        r = r * decay + jumps[j]
-        out[j] = r
-    return out * (1000.0 / tau)
+    return _decaying_sum(jumps, math.exp(-k * dt / tau)) * (1000.0 / tau)
+
+
+_SCAN_BLOCK = 64
+
+
+def _decaying_sum(jumps: np.ndarray, decay: float) -> np.ndarray:
+    """``r[j] = decay * r[j - 1] + jumps[j]`` along axis 0 (``r[-1] = 0``), without a Python loop
+    over j: blocks of 64 rows by one matrix product, the carries between blocks by the same scan
+    one level up (decay**64), so a long window costs a few array passes, not n_bins iterations.
+    """
+    n, m = jumps.shape
+    b = _SCAN_BLOCK
+    if n <= 1:
+        return jumps.copy()
+    nb = -(-n // b)
+    blocks = np.zeros((nb * b, m))
+    blocks[:n] = jumps
+    blocks = blocks.reshape(nb, b, m)
+    lag = np.arange(b)[:, None] - np.arange(b)[None, :]
+    within = np.where(lag >= 0, decay ** np.maximum(lag, 0), 0.0)  # (b, b) lower triangle
+    out = within @ blocks  # (nb, b, m): each block from a zero start
+    if nb > 1:
+        carry = _decaying_sum(out[:, -1], decay**b)  # r at the end of each block
+        out[1:] += decay ** np.arange(1, b + 1)[None, :, None] * carry[:-1, None, :]
+    return out.reshape(nb * b, m)[:n]
 
 
 def population_rate(
@@ -180,13 +222,19 @@ def windows(features: ArrayLike, length: int, stride: int = 1) -> np.ndarray:
     stride : int
         Bins between the starts of consecutive windows (>= 1).
     """
-    x = np.asarray(features)
+    x = check.real_array("features", features)
     if x.ndim != 2:
         raise ValueError(f"features must have shape (n_bins, n_neurons); got shape {x.shape}")
     length = check.positive_int("length", length)
     stride = check.positive_int("stride", stride)
     if length > x.shape[0]:
-        raise ValueError(f"length must be <= n_bins = {x.shape[0]}; got {length}")
+        raise ValueError(f"length must be <= n_bins = {x.shape[0]} of features; got {length}")
+    n_windows = (x.shape[0] - length) // stride + 1
+    check.fits_in_memory(
+        "length, stride",
+        n_windows * length * x.shape[1] * x.itemsize,
+        f"{n_windows} windows of {length} x {x.shape[1]} features",
+    )
     view = np.lib.stride_tricks.sliding_window_view(x, length, axis=0)[::stride]
     return np.ascontiguousarray(view.transpose(0, 2, 1))
 
@@ -211,7 +259,7 @@ def images(features: ArrayLike, grid: tuple[int, int] | ArrayLike | None = None)
         3-d features (time bins become channels). Without: (n_samples, 1, n_bins, n_neurons),
         rows are time bins in order.
     """
-    x = np.asarray(features)
+    x = check.real_array("features", features)
     if x.ndim not in (2, 3):
         raise ValueError(
             "features must have shape (n_samples, n_neurons) or (n_samples, n_bins, n_neurons); "
@@ -225,14 +273,22 @@ def images(features: ArrayLike, grid: tuple[int, int] | ArrayLike | None = None)
             )
         return np.ascontiguousarray(x[:, None, :, :])
     n = x.shape[-1]
-    layout = np.asarray(grid)
+    try:
+        layout = np.asarray(grid)
+    except (TypeError, ValueError):
+        layout = np.empty(0, object)  # ragged: refused below
     if layout.ndim == 1 and layout.shape[0] == 2:
         h = check.positive_int("grid[0]", grid[0])
         w = check.positive_int("grid[1]", grid[1])
         if h * w != n:
             raise ValueError(f"grid {h} x {w} holds {h * w} neurons; features have {n}")
         out = x.reshape(*x.shape[:-1], h, w)
-    elif layout.ndim == 2 and np.issubdtype(layout.dtype, np.integer):
+    elif layout.ndim == 2 and layout.dtype.kind in "iu":
+        check.fits_in_memory(
+            "grid",
+            math.prod(x.shape[:-1]) * layout.size * x.itemsize,
+            f"images of {layout.shape[0]} x {layout.shape[1]} pixels",
+        )
         if layout.size and (layout.min() < -1 or layout.max() >= n):
             raise ValueError(
                 f"grid must hold neuron indices in -1 .. {n - 1}; got values in "

@@ -3,12 +3,26 @@
 from __future__ import annotations
 
 import os
+import zipfile
 
 import numpy as np
 
+from spiker import _validate as check
 from spiker.bridge._spikes import Spikes, SpikesLike, as_spikes
 
 _FORMAT = "spiker.bridge.spikes/1"
+
+
+def _path(value) -> str:
+    try:
+        path = os.fspath(value)
+    except TypeError:
+        raise TypeError(f"path must be a str or os.PathLike; got {check._short(value)}") from None
+    if isinstance(path, bytes):
+        path = os.fsdecode(path)
+    if not path or "\0" in path:
+        raise ValueError(f"path must be a non-empty file name without NUL; got {path!r}")
+    return path
 
 
 def _many(records) -> list[Spikes]:
@@ -45,8 +59,19 @@ def to_neo(records: SpikesLike | list | tuple | dict, name: str | None = None):
         raise ImportError(
             "to_neo needs neo (with quantities): pip install neo  (or spiker[neo])"
         ) from exc
+    if name is not None and not isinstance(name, str):
+        raise TypeError(f"name must be a str or None; got {check._short(name)}")
+    many = _many(records)
+    for k, sp in enumerate(many):
+        if sp.count and (
+            sp.steps.min() * sp.dt < sp.t_start or sp.steps.max() * sp.dt >= sp.t_stop
+        ):
+            raise ValueError(
+                f"records[{k}] ({sp.name!r}) has spikes outside its window [{sp.t_start}, "
+                f"{sp.t_stop}) ms, which a neo.SpikeTrain cannot hold"
+            )
     seg = neo.Segment(name=name)
-    for sp in _many(records):
+    for sp in many:
         trains = sp.trains()
         for j in sp.neurons:
             st = neo.SpikeTrain(
@@ -76,6 +101,7 @@ def save_npz(path: str | os.PathLike, records: SpikesLike | list | tuple | dict)
     path : str or path-like
     records : SpikeRecord, Spikes, or a list / dict of them
     """
+    path = _path(path)
     many = _many(records)
     names = [sp.name for sp in many]
     if len(set(names)) != len(names):
@@ -98,13 +124,39 @@ def load_npz(path: str | os.PathLike) -> dict[str, Spikes]:
         Group name -> :class:`Spikes`, in the saved order; ``.steps``, ``.i``, ``.t``, ``.dt``,
         ``.t_start``, ``.t_stop``, ``.neurons`` as the record had them.
     """
-    with np.load(path, allow_pickle=False) as f:
-        if "format" not in f or str(f["format"]) != _FORMAT:
-            raise ValueError(f"{os.fspath(path)!r} is not a file written by spiker.bridge.save_npz")
-        out = {}
-        for k, name in enumerate(f["names"].tolist()):
-            n, dt, t0, t1 = f[f"r{k}_meta"].tolist()
-            out[name] = Spikes(
-                f[f"r{k}_steps"], f[f"r{k}_i"], int(n), dt, t0, t1, name, f[f"r{k}_neurons"]
-            )
+    path = _path(path)
+    not_ours = f"path {path!r} is not a file written by spiker.bridge.save_npz"
+    with open(path, "rb") as fh:  # missing, a directory, no permission: the system's error
+        try:
+            f = np.load(fh, allow_pickle=False)
+        except (OSError, ValueError, EOFError, zipfile.BadZipFile) as exc:
+            raise ValueError(f"{not_ours}: {exc}") from None
+        if not isinstance(f, np.lib.npyio.NpzFile):
+            raise ValueError(f"{not_ours}: it holds one array, not an .npz archive")
+        try:
+            with f:
+                return _read(f)
+        except Exception as exc:  # noqa: BLE001 - any failure to parse means a damaged file
+            raise ValueError(
+                f"{not_ours} (or it is damaged): {type(exc).__name__}: {exc}"
+            ) from None
+
+
+def _read(f) -> dict[str, Spikes]:
+    if str(f["format"]) != _FORMAT:
+        raise ValueError(f"format is {str(f['format'])!r}, not {_FORMAT!r}")
+    names = f["names"]
+    if names.ndim != 1 or names.dtype.kind != "U":
+        raise ValueError(f"names must be a 1-d string array; got {names.dtype} {names.shape}")
+    out = {}
+    for k, name in enumerate(names.tolist()):
+        meta = f[f"r{k}_meta"]
+        if meta.shape != (4,) or meta.dtype != np.float64:
+            raise ValueError(f"r{k}_meta must be 4 float64 values; got {meta.dtype} {meta.shape}")
+        n, dt, t0, t1 = meta.tolist()
+        if n != int(n):
+            raise ValueError(f"r{k}_meta holds n = {n}, not a whole number")
+        out[name] = Spikes(
+            f[f"r{k}_steps"], f[f"r{k}_i"], int(n), dt, t0, t1, name, f[f"r{k}_neurons"]
+        )
     return out

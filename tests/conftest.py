@@ -1,0 +1,31 @@
+"""Shared by every test: a reproducible hypothesis profile, and the count of hostile inputs tried.
+
+The profile has no example database and derandomizes, so the same command runs the same examples
+every time. (Hypothesis also mixes in constants from the modules loaded so far, so a file run
+alone may draw a few other examples than inside the whole suite.) ``HYPOTHESIS_PROFILE=explore``
+draws fresh examples and ``HOSTILE_SCALE=20`` multiplies their number, for a longer search by hand.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from hypothesis import HealthCheck, settings
+
+settings.register_profile(
+    "spiker",
+    database=None,
+    derandomize=True,
+    deadline=2000,  # ms per example: a hundred times the slowest, so only a hang trips it
+    print_blob=False,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.register_profile("explore", database=None, derandomize=False, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "spiker"))
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    hostile = sys.modules.get("tests._hostile")
+    if hostile is not None and hostile.CASES:
+        terminalreporter.write_line(hostile.summary())
