@@ -92,6 +92,15 @@ class PoissonSource(Group):
         self.rate_hz = rate_hz
         self.rng = rng
 
+    def state(self) -> dict:
+        """What the next spikes depend on besides ``rate_hz``: the generator's state (see
+        :mod:`spiker.store`)."""
+        return {"rng": self.rng.bit_generator.state}
+
+    def set_state(self, state: dict) -> None:
+        """Come back to a :meth:`state`."""
+        self.rng.bit_generator.state = state["rng"]
+
     def events(self, lo: int, hi: int) -> tuple[np.ndarray, np.ndarray]:
         p = self.rate_hz * (self.net.dt / 1000.0)
         k, i = np.nonzero(self.rng.random((hi - lo, self.n)) < p)

@@ -142,6 +142,14 @@ class BoundPoissonInput:
         """The amounts of steps ``lo .. lo + len(out) - 1`` into ``out`` (k, len(cols))."""
         out[:] = self.rng.binomial(self.spec.n, self.p, out.shape) * self.spec.weight
 
+    def state(self) -> dict:
+        """What the next draws depend on: the generator's state (see :mod:`spiker.store`)."""
+        return {"rng": self.rng.bit_generator.state}
+
+    def set_state(self, state: dict) -> None:
+        """Come back to a :meth:`state`."""
+        self.rng.bit_generator.state = state["rng"]
+
 
 class BoundCurrent:
     """A time-varying current bound to target global indices ``cols``; holds its running state."""
@@ -209,6 +217,21 @@ class BoundCurrent:
                 return draws
 
             out[:, self.where] += self._held(steps, gaussian)
+
+    def state(self) -> dict:
+        """What the next values depend on (see :mod:`spiker.store`): for Noise and RandomPulse
+        the generator's state and the value held from the last draw (None before the first);
+        nothing for Step and TimedArray."""
+        if not isinstance(self.spec, Noise | RandomPulse):
+            return {}
+        return {"rng": self.rng.bit_generator.state, "held": self.held}
+
+    def set_state(self, state: dict) -> None:
+        """Come back to a :meth:`state`."""
+        if isinstance(self.spec, Noise | RandomPulse):
+            self.rng.bit_generator.state = state["rng"]
+            held = state["held"]
+            self.held = None if held is None else np.array(held)
 
     def _held(self, steps: np.ndarray, draw) -> np.ndarray:
         """Rows, one per step, of a value drawn afresh (``draw(m)`` gives m rows) at every
