@@ -317,6 +317,8 @@ class RateRecord:
         ``counts / (n * dt)`` in Hz.
     """
 
+    _stream = None  # never streamed
+
     def __init__(self, group, dt: float):
         self.group = group
         self.dt = dt

@@ -301,8 +301,11 @@ def _load(path) -> tuple[dict, dict]:
     if not path.is_file():
         raise FileNotFoundError(f"no checkpoint at {where}")
     try:
-        with np.load(path, allow_pickle=False) as f:
-            if not isinstance(f, np.lib.npyio.NpzFile) or "manifest" not in f.files:
+        loaded = np.load(path, allow_pickle=False)
+        if not isinstance(loaded, np.lib.npyio.NpzFile):
+            raise CheckpointError(f"{where} is not a spiker checkpoint (it holds one array)")
+        with loaded as f:
+            if "manifest" not in f.files:
                 raise CheckpointError(f"{where} is not a spiker checkpoint (no manifest)")
             manifest = json.loads(f["manifest"].tobytes().decode())
             if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:

@@ -154,7 +154,7 @@ class RecordStream:
         if self.index is None:
             self.open()
         for name, arr in zip(self.fields, (steps, data), strict=True):
-            arr = np.ascontiguousarray(arr, dtype=DTYPES[name])
+            arr = np.array(arr, dtype=DTYPES[name], order="C")  # a copy: runs reuse buffers
             self._pending[name].append(arr)
             self._pending_bytes += arr.nbytes
         self._cache = None
