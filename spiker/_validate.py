@@ -2,9 +2,17 @@
 allowed, before any work is done."""
 
 import math
+import warnings
 from numbers import Integral, Real
 
 import numpy as np
+
+#: The most units (neurons and source units) a network can have, and synapses a projection:
+#: their indices are int32 in the kernel.
+MAX_UNITS = 2**31 - 1
+MAX_SYNAPSES = 2**31 - 1
+#: The most steps a run can take (times are exact in float64 up to here).
+MAX_STEPS = 2**53
 
 
 def _short(value) -> str:
@@ -12,12 +20,55 @@ def _short(value) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def positive_int(name: str, value, minimum: int = 1) -> int:
+def positive_int(name: str, value, minimum: int = 1, maximum: int | None = None) -> int:
     if isinstance(value, bool) or not isinstance(value, Integral | np.integer):
         raise TypeError(f"{name} must be an integer >= {minimum}; got {_short(value)}")
     if value < minimum:
         raise ValueError(f"{name} must be an integer >= {minimum}; got {value}")
+    if maximum is not None and value > maximum:
+        raise ValueError(f"{name} must be an integer <= {maximum}; got {value}")
     return int(value)
+
+
+def units(name: str, n, existing: int, bytes_each: int) -> int:
+    """A number of units to add to a network of ``existing`` units: an integer >= 1 that keeps
+    the total within MAX_UNITS and whose tables fit in memory."""
+    n = positive_int(name, n, maximum=MAX_UNITS - existing)
+    fits_in_memory(name, n * bytes_each, f"{n} units")
+    return n
+
+
+def fits_in_memory(name: str, n_bytes: float, what: str) -> None:
+    """Refuse, before any work, a request whose arrays alone need more than the memory that is
+    available (a MemoryError after minutes of work is what this prevents)."""
+    import psutil
+
+    available = psutil.virtual_memory().available
+    if n_bytes > available:
+        raise ValueError(
+            f"{name}: {what} would need {n_bytes / 2**30:.3g} GiB, more than the "
+            f"{available / 2**30:.3g} GiB of memory available"
+        )
+
+
+def flag(name: str, value) -> bool:
+    """A True/False option."""
+    if not isinstance(value, bool | np.bool_):
+        raise TypeError(f"{name} must be True or False; got {_short(value)}")
+    return bool(value)
+
+
+def path(name: str, value):
+    """A file or folder path: a non-empty str or os.PathLike (text, not bytes)."""
+    import os
+    from pathlib import Path
+
+    if not isinstance(value, str | os.PathLike) or isinstance(value, bytes):
+        raise TypeError(f"{name} must be a path (str or os.PathLike); got {_short(value)}")
+    text = os.fspath(value)
+    if not isinstance(text, str) or not text:
+        raise TypeError(f"{name} must be a non-empty path; got {_short(value)}")
+    return Path(text)
 
 
 def finite_float(name: str, value, *, positive: bool = False, nonnegative: bool = False) -> float:
@@ -53,14 +104,30 @@ def whole_steps(name: str, value_ms, dt: float, minimum: int = 0, interval: bool
     return steps
 
 
+def real_array(name: str, value) -> np.ndarray:
+    """``value`` (a real number or an array of them: not text, bools, complex numbers or other
+    objects) as float64, any shape."""
+    bad = TypeError(f"{name} must be a number or an array of numbers; got {_short(value)}")
+    if isinstance(value, str | bytes | bool | np.bool_):
+        raise bad
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # ComplexWarning: the imaginary part dropped
+            arr = np.asarray(value)
+            if arr.dtype == object:  # Python ints beyond int64 and the like
+                flat = arr.ravel().tolist()
+                if not all(isinstance(x, Real) and not isinstance(x, bool) for x in flat):
+                    raise bad
+            elif arr.dtype.kind not in "iuf":
+                raise bad
+            return arr.astype(np.float64)
+    except (TypeError, ValueError, OverflowError, Warning):
+        raise bad from None
+
+
 def float_array(name: str, value, n: int | None = None, *, allow_scalar: bool = True) -> np.ndarray:
     """``value`` as a finite float64 array of shape (n,) (a scalar is broadcast)."""
-    try:
-        arr = np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise TypeError(
-            f"{name} must be a number or an array of numbers; got {_short(value)}"
-        ) from None
+    arr = real_array(name, value)
     if arr.ndim == 0:
         if not allow_scalar:
             raise ValueError(f"{name} must be an array; got the scalar {arr.item()}")
@@ -78,24 +145,31 @@ def float_array(name: str, value, n: int | None = None, *, allow_scalar: bool = 
 
 def index_array(name: str, value, n: int) -> np.ndarray:
     """``value`` as int64 indices into range(n), checked."""
-    arr = np.asarray(value)
+    if isinstance(value, str | bytes | bool | np.bool_):
+        raise TypeError(f"{name} must be a sequence of integer indices; got {_short(value)}")
+    try:
+        arr = np.asarray(value)
+    except (TypeError, ValueError):
+        raise TypeError(
+            f"{name} must be a sequence of integer indices; got {_short(value)}"
+        ) from None
     if arr.ndim == 0:
         arr = arr.reshape(1)
     if arr.ndim != 1:
         raise ValueError(f"{name} must be a 1-d sequence of indices; got shape {arr.shape}")
     if arr.size and not np.issubdtype(arr.dtype, np.integer):
-        if np.issubdtype(arr.dtype, np.floating) and np.all(arr == np.round(arr)):
-            arr = arr.astype(np.int64)
-        else:
+        whole = np.issubdtype(arr.dtype, np.floating) and np.all(np.isfinite(arr))
+        if not (whole and np.all(arr == np.round(arr))):
             raise TypeError(f"{name} must hold integers; got dtype {arr.dtype}")
-    arr = arr.astype(np.int64)
     if arr.size and (arr.min() < 0 or arr.max() >= n):
         bad = arr[(arr < 0) | (arr >= n)][0]
         raise ValueError(f"{name} holds index {bad}, out of range: allowed 0..{n - 1}")
-    return arr
+    return arr.astype(np.int64)
 
 
 def choice(name: str, value, allowed) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be one of {sorted(allowed)}; got {_short(value)}")
     if value not in allowed:
         raise ValueError(f"{name} must be one of {sorted(allowed)}; got {_short(value)}")
     return value
@@ -106,6 +180,11 @@ def duration_steps(name: str, value_ms, dt: float) -> int:
     (``Clock._calc_timestep``): the nearest whole number of steps when the duration is within
     1e-4 steps of it, else rounded **up** (10.05 ms at dt = 0.1 ms is 101 steps)."""
     value = finite_float(name, value_ms, nonnegative=True)
+    if value / dt > MAX_STEPS:
+        raise ValueError(
+            f"{name} is too long: {value} ms is {value / dt:.3g} steps of dt = {dt} ms; at most "
+            f"2**53 steps (run in pieces)"
+        )
     nearest = round(value / dt)
     if abs(nearest * dt - value) <= 1e-4 * dt:
         return nearest
@@ -134,3 +213,41 @@ def time_steps(t_ms: np.ndarray, dt: float) -> np.ndarray:
     return np.floor((np.asarray(t_ms, dtype=np.float64) * 1e-3 + 1e-3 * dt_s) / dt_s).astype(
         np.int64
     )
+
+
+def run_values(net) -> None:
+    """What a user can write straight into the network's arrays (``pop.v[:] = ...``,
+    ``proj.weight[:] = ...``, ``src.rate_hz[:] = ...``), checked before a run and after each
+    callback: a NaN there would otherwise run on silently."""
+    from spiker.groups import PoissonSource, Population
+
+    def refuse(what: str, values: np.ndarray, ok: np.ndarray, allowed: str) -> None:
+        k = int(np.argmax(~ok))
+        raise ValueError(f"{what} holds {values[k]} at index {k}; allowed: {allowed}")
+
+    for g in net.groups:
+        if isinstance(g, Population):
+            for table, fields in ((net._x, g.state), (net._p, g.family.params)):
+                for row, field in enumerate(fields):
+                    values = table[row, g.start : g.stop]
+                    ok = np.isfinite(values)
+                    if not ok.all():
+                        refuse(f"{g.name}.{field}", values, ok, "finite numbers")
+        elif isinstance(g, PoissonSource):
+            values, top = g.rate_hz, 1000.0 / net.dt
+            ok = np.isfinite(values) & (values >= 0) & (values <= top)
+            if not ok.all():
+                refuse(f"{g.name}.rate_hz", values, ok, f"[0, {top:g}] Hz at dt = {net.dt} ms")
+    values = net._I_const
+    ok = np.isfinite(values)
+    if not ok.all():
+        refuse("the constant input current", values, ok, "finite numbers")
+    for proj in net.projections:
+        values, rule = proj.weight, proj.plasticity
+        ok = np.isfinite(values)
+        allowed = "finite numbers"
+        if rule is not None:
+            ok &= (values >= rule.w_min) & (values <= rule.w_max)
+            allowed = f"[w_min, w_max] = [{rule.w_min:g}, {rule.w_max:g}]"
+        if not ok.all():
+            refuse(f"weight of projection {proj.name!r}", values, ok, allowed)

@@ -50,7 +50,7 @@ class TimedArray:
     interval: float
 
     def __post_init__(self) -> None:
-        arr = np.asarray(self.values, dtype=np.float64)
+        arr = check.real_array("values", self.values)
         if arr.ndim not in (1, 2) or arr.shape[0] == 0:
             raise ValueError(
                 f"values must have shape (n_times,) or (n_times, n_targets); got {arr.shape}"

@@ -29,6 +29,9 @@ from spiker.plasticity import STDP
 from spiker.runtime import simulate
 from spiker.synapses import KINDS, Projection
 
+#: The time steps a network accepts, ms: from a nanosecond to ten seconds.
+DT_RANGE = (1e-6, 1e4)
+
 
 class ConvergenceWarning(UserWarning):
     """The chosen integration method is not converged at this time step."""
@@ -40,7 +43,7 @@ class Network:
     Parameters
     ----------
     dt : float
-        Time step in ms (> 0).
+        Time step in ms, in [1e-6, 1e4] (``DT_RANGE``).
     seed : int or None
         Seeds the network's generator ``rng`` (a :class:`numpy.random.Generator`), from which
         connectivity, random weights and delays are drawn in call order, and from which each noise
@@ -56,6 +59,10 @@ class Network:
 
     def __init__(self, dt: float = 0.1, seed: int | None = None):
         self.dt = check.finite_float("dt", dt, positive=True)
+        if not DT_RANGE[0] <= self.dt <= DT_RANGE[1]:
+            raise ValueError(
+                f"dt must lie in [{DT_RANGE[0]:g}, {DT_RANGE[1]:g}] ms; got {self.dt:g} ms"
+            )
         if seed is None:
             seed = int(np.random.SeedSequence().entropy % (2**63))
         self.seed = check.positive_int("seed", seed, minimum=0)
@@ -155,10 +162,11 @@ class Network:
             Initial recovery variable of the families that have one; default ``b * v0`` for
             Izhikevich.
         """
-        n = check.positive_int("n", n)
         if type(model) not in FAMILIES:
             allowed = ", ".join("sp." + cls.__name__ for cls in FAMILIES)
             raise TypeError(f"model must be a neuron spec ({allowed}); got {type(model).__name__}")
+        family = FAMILIES[type(model)]
+        n = check.units("n", n, self.n, 8 * (len(family.state) + len(family.params) + 12))
         name = self._new_name(name, "pop")
         x = model.initial_state(n, v0, u0)
         message = model.convergence_warning(self.dt)
@@ -180,8 +188,8 @@ class Network:
         times = check.float_array("times_ms", times_ms, allow_scalar=False)
         idx = np.asarray(indices)
         if n is None:
-            n = int(idx.max()) + 1 if idx.size else 1
-        n = check.positive_int("n", n)
+            n = check.index_array("indices", idx, check.MAX_UNITS).max(initial=0) + 1
+        n = check.units("n", n, self.n, 8 * 12)
         idx = check.index_array("indices", idx, n)
         if idx.shape != times.shape:
             raise ValueError(
@@ -215,7 +223,7 @@ class Network:
 
         Each unit spikes in a step with probability ``rate_hz * dt / 1000`` (at most 1).
         """
-        n = check.positive_int("n", n)
+        n = check.units("n", n, self.n, 8 * 14)
         rate = check.float_array("rate_hz", rate_hz, n)
         if rate.min() < 0 or rate.max() * self.dt / 1000.0 > 1.0:
             raise ValueError(
@@ -311,6 +319,11 @@ class Network:
             rule = all_to_all()
         if not isinstance(rule, Rule):
             raise TypeError(f"rule must be a rule from spiker.connect; got {rule!r}")
+        bound = rule.size(pre.n, post.n)
+        if bound > check.MAX_SYNAPSES:
+            raise ValueError(f"rule {rule!r} would make up to {bound} synapses from {pre.n} to "
+                             f"{post.n} units; at most 2**31 - 1 per projection")  # fmt: skip
+        check.fits_in_memory("rule", bound * (160 if plasticity else 64), f"{bound} synapses")
         ii, jj = rule.build(pre.n, post.n, self.rng, pre is post)
         size = ii.shape[0]
         w = draw("weight", weight, size, self.rng).copy()  # never alias the caller's array
@@ -325,6 +338,9 @@ class Network:
                 )
         dl = np.full(size, self.dt) if delay is None else draw("delay", delay, size, self.rng)
         steps = check.delay_steps("delay", dl, self.dt)
+        if size:  # the ring buffer of pending input holds a row per step of the longest delay
+            check.fits_in_memory("delay", 8 * 4 * self.n * (int(steps.max()) + 2),
+                                 f"delays of up to {dl.max()} ms")  # fmt: skip
         if synapse == "pulse" and size and steps.min() < 1:
             raise ValueError(
                 f"delay must be >= dt = {self.dt} ms (one step) for synapse='pulse', whose "
@@ -706,6 +722,9 @@ class Network:
             raise ValueError("every_ms is the interval of a callback; give callback= too")
         if self._running:
             raise RuntimeError("run() cannot be called during a run (from a callback)")
+        check.run_values(self)
+        if callback is not None:  # what it writes into the arrays is checked as it returns
+            callback = _checked(callback)
         keeper = None
         if checkpoint is not None or checkpoint_every is not None:
             from spiker.store import Checkpointer
@@ -727,3 +746,11 @@ class Network:
             streams.commit_all(self)
         if keeper is not None:
             keeper.write()
+
+
+def _checked(callback):
+    def call(net):
+        callback(net)
+        check.run_values(net)
+
+    return call

@@ -160,8 +160,8 @@ class Izhikevich(NeuronModel):
                 f"recovery={self.recovery!r} is available with method='izhikevich' only; "
                 f"got method={self.method!r}"
             )
-        if len(self.coefficients) != 3:
-            raise ValueError(f"coefficients must be (k2, k1, k0); got {self.coefficients!r}")
+        if not isinstance(self.coefficients, tuple | list) or len(self.coefficients) != 3:
+            raise TypeError(f"coefficients must be (k2, k1, k0); got {self.coefficients!r}")
         for name, value in zip(("k2", "k1", "k0"), self.coefficients, strict=True):
             check.finite_float(f"coefficients[{name}]", value)
 

@@ -100,6 +100,20 @@ def _encode(value, name: str, arrays: dict):
     raise TypeError(f"{name} must hold JSON values (numbers, text, lists, dicts); got {value!r}")
 
 
+def json_only(name: str, value: dict) -> dict:
+    """``value``, a dict of JSON values (numbers, text, lists, dicts; no arrays), encoded."""
+    if not isinstance(value, dict):
+        raise TypeError(f"{name} must be a dict of JSON values; got {type(value).__name__}")
+    arrays: dict = {}
+    try:
+        encoded = _encode(value, name, arrays)
+    except (TypeError, ValueError) as err:
+        raise TypeError(f"{name} must hold JSON values only: {err}") from None
+    if arrays:
+        raise TypeError(f"{name} must hold JSON values only; {next(iter(arrays))} is an array")
+    return encoded
+
+
 def _decode(value, arrays: dict):
     if isinstance(value, dict):
         if set(value) == {"__array__"}:
@@ -237,10 +251,7 @@ def _collect(net, run: dict | None) -> tuple[dict, dict]:
                        ("rate", net._rate_records)):  # fmt: skip
         for k, rec in enumerate(recs):
             records[f"{kind}{k}"] = _encode(rec._state(), f"record.{kind}{k}", arrays)
-    try:
-        meta = _encode(net.meta, "meta", {})
-    except (TypeError, ValueError) as err:
-        raise TypeError(f"net.meta must hold JSON values only: {err}") from None
+    meta = json_only("net.meta", net.meta)
     manifest = {
         "format": FORMAT,
         "version": VERSION,
@@ -263,9 +274,7 @@ def _collect(net, run: dict | None) -> tuple[dict, dict]:
 
 
 def _path(name: str, path) -> Path:
-    if not isinstance(path, str | os.PathLike) or not os.fspath(path):
-        raise TypeError(f"{name} must be a file path (str or os.PathLike); got {path!r}")
-    return Path(path)
+    return check.path(name, path)
 
 
 def check_target(name: str, path) -> Path:
@@ -299,27 +308,28 @@ def _load(path) -> tuple[dict, dict]:
     path = _path("path", path)
     where = f"{str(path)!r}"
     if not path.is_file():
-        raise FileNotFoundError(f"no checkpoint at {where}")
+        raise FileNotFoundError(f"path {where}: no checkpoint there (no such file)")
     try:
-        loaded = np.load(path, allow_pickle=False)
-        if not isinstance(loaded, np.lib.npyio.NpzFile):
-            raise CheckpointError(f"{where} is not a spiker checkpoint (it holds one array)")
-        with loaded as f:
-            if "manifest" not in f.files:
-                raise CheckpointError(f"{where} is not a spiker checkpoint (no manifest)")
-            manifest = json.loads(f["manifest"].tobytes().decode())
-            if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
-                raise CheckpointError(f"{where} is not a spiker checkpoint")
-            if manifest.get("version") != VERSION:
-                raise CheckpointError(
-                    f"{where} is a spiker checkpoint of format version "
-                    f"{manifest.get('version')!r}; this spiker reads version {VERSION}"
-                )
-            arrays = {name: f[name] for name in manifest["arrays"]}
+        with open(path, "rb") as fh:  # closed whatever np.load makes of it
+            loaded = np.load(fh, allow_pickle=False)
+            if not isinstance(loaded, np.lib.npyio.NpzFile):
+                raise CheckpointError(f"{where} is not a spiker checkpoint (it holds one array)")
+            with loaded as f:
+                if "manifest" not in f.files:
+                    raise CheckpointError(f"{where} is not a spiker checkpoint (no manifest)")
+                manifest = json.loads(f["manifest"].tobytes().decode())
+                if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+                    raise CheckpointError(f"{where} is not a spiker checkpoint")
+                if manifest.get("version") != VERSION:
+                    raise CheckpointError(
+                        f"{where} is a spiker checkpoint of format version "
+                        f"{manifest.get('version')!r}; this spiker reads version {VERSION}"
+                    )
+                arrays = {name: f[name] for name in manifest["arrays"]}
     except CheckpointError:
         raise
     except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, KeyError, TypeError,
-            UnicodeDecodeError) as err:  # fmt: skip
+            AttributeError, UnicodeDecodeError) as err:  # fmt: skip
         raise CheckpointError(
             f"{where} cannot be read as a spiker checkpoint: it is truncated or corrupted "
             f"({type(err).__name__}: {err})"

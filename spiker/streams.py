@@ -27,6 +27,8 @@ from pathlib import Path
 
 import numpy as np
 
+from spiker import _validate as check
+
 FORMAT = "spiker-record"
 VERSION = 1
 #: Data held in memory before it is written as a chunk (runs also write at their end and at
@@ -73,9 +75,7 @@ def write_atomic(path: Path, write) -> None:
 def check_path(name: str, path) -> Path:
     """A folder a record can be streamed to: new, empty, or a spiker record (replaced when the
     first run starts), inside an existing writable folder."""
-    if not isinstance(path, str | os.PathLike) or not os.fspath(path):
-        raise TypeError(f"{name} must be a path (str or os.PathLike); got {path!r}")
-    path = Path(path)
+    path = check.path(name, path)
     parent = path.absolute().parent
     if not parent.is_dir():
         raise ValueError(f"{name}: folder {str(parent)!r} of {str(path)!r} does not exist")
@@ -312,14 +312,16 @@ def read_record(path) -> dict:
     index in the group), for state and weights ``values`` (float64, (width, n_samples)), the
     same arrays as the record's ``.steps``, ``.t``, ``.i`` / ``.values`` in memory.
     """
-    path = Path(path)
+    path = check.path("path", path)
     index = _read_index(path)
     if index is None:
-        raise ValueError(f"{str(path)!r} is not a streamed spiker record (no valid index.json)")
+        raise ValueError(
+            f"path {str(path)!r} is not a streamed spiker record (no valid index.json)"
+        )
     if index.get("version") != VERSION:
         raise ValueError(
-            f"{str(path)!r} is a spiker record of format version {index.get('version')!r}; this "
-            f"spiker reads version {VERSION}"
+            f"path {str(path)!r} is a spiker record of format version "
+            f"{index.get('version')!r}; this spiker reads version {VERSION}"
         )
     parts = read_chunks(path, index)
     out = {k: v for k, v in index.items() if k != "chunks"}

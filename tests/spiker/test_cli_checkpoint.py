@@ -24,7 +24,8 @@ def test_an_interrupted_run_resumes_from_its_checkpoint_to_the_same_end(
 
     monkeypatch.setattr(sp.store.Checkpointer, "write", interrupt_at_the_third)
     args = ["run", "polychronization", "--duration", "2500", "--checkpoint", "ck.npz",
-            "--checkpoint-every", "500", "--stream", "records", "--no-progress", "--seed", "3"]  # fmt: skip
+            "--checkpoint-every", "500", "--stream", "records", "--no-progress",
+            "--seed", "3"]  # fmt: skip
     assert main(args) == 130
     err = capsys.readouterr().err
     assert "interrupted at t = 1 s" in err and "spiker run --resume ck.npz" in err
