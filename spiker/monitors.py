@@ -8,6 +8,7 @@ to that folder during the run instead (:mod:`spiker.streams`); reading its array
 
 from __future__ import annotations
 
+import math
 import os
 
 import numpy as np
@@ -148,6 +149,19 @@ class SpikeRecord(SpikeTimes):
         if self._stream is not None:
             return self._stream.rows
         return int(self.steps.shape[0])
+
+    def window(self, t_start: float, t_stop: float) -> tuple[np.ndarray, np.ndarray]:
+        """The spikes with ``t_start <= t < t_stop`` (ms): times (ms) and indices. A streamed
+        record reads only the chunks that overlap the window."""
+        if self._stream is not None:
+            lo, hi = math.floor(t_start / self.dt) - 1, math.ceil(t_stop / self.dt) + 1
+            data = self._stream.read(lo, hi)
+            steps, i = data["steps"], data["i"]
+        else:
+            steps, i = self.steps, self.i
+        t = steps * self.dt
+        keep = (t >= t_start) & (t < t_stop)
+        return t[keep], i[keep]
 
     def _state(self) -> dict:
         """What a checkpoint keeps of this record (spiker/store.py): the spikes so far, or where

@@ -227,19 +227,26 @@ class RecordStream:
         done = self.index["rows"] if self.index is not None else 0
         return done + sum(a.shape[0] for a in self._pending["steps"])
 
-    def read(self) -> dict[str, np.ndarray]:
+    def read(self, lo: int | None = None, hi: int | None = None) -> dict[str, np.ndarray]:
         """Every row so far (on disk and pending), joined: ``{"steps": ..., "i"/"values": ...}``
-        (kept until the next append)."""
-        if self._cache is None:
-            width = self.neurons.shape[0]
-            parts = read_chunks(self.path, self.index) if self.index is not None else {}
-            out = {}
-            for name in self.fields:
-                arrays = parts.get(name, []) + self._pending[name]
-                shape = (0, width) if name == "values" else (0,)
-                out[name] = np.concatenate(arrays) if arrays else np.zeros(shape, DTYPES[name])
+        (kept until the next append). With ``lo``, ``hi`` (steps): at least the chunks whose
+        steps overlap [lo, hi], not kept."""
+        if self._cache is not None and lo is None:
+            return self._cache
+        width = self.neurons.shape[0]
+        index = self.index
+        if index is not None and lo is not None:
+            chunks = [c for c in index["chunks"] if c["last_step"] >= lo and c["first_step"] <= hi]
+            index = {**index, "chunks": chunks}
+        parts = read_chunks(self.path, index) if index is not None else {}
+        out = {}
+        for name in self.fields:
+            arrays = parts.get(name, []) + self._pending[name]
+            shape = (0, width) if name == "values" else (0,)
+            out[name] = np.concatenate(arrays) if arrays else np.zeros(shape, DTYPES[name])
+        if lo is None:
             self._cache = out
-        return self._cache
+        return out
 
     # ------------------------------------------------------------ checkpoints
     def snapshot(self) -> dict:

@@ -321,14 +321,27 @@ def test_streamed_record_equals_in_memory_and_memory_stays_flat(tmp_path):
     assert on_disk > 50
     assert rss_s[-1] - rss_s[3] < 8, rss_s  # 34 MiB written meanwhile
     assert rss_m[-1] - rss_m[3] > 25, rss_m
-    # the same spikes as in memory (a shorter run)
+
+
+def test_a_streamed_record_reads_back_as_in_memory_in_whole_and_in_windows(tmp_path, monkeypatch):
+    monkeypatch.setattr(sp.streams, "COMMIT_BYTES", 20_000)  # many small chunks
     net = sp.Network(dt=0.5, seed=5)
     src = net.add_poisson(200, 100.0)
     a, b = net.record_spikes(src), net.record_spikes(src, to=tmp_path / "short")
-    net.run(2000.0, progress=False)
+    net.run(1000.0, progress=False, callback=lambda net: None, every_ms=50.0)
+    net.run(1000.0, progress=False)
+    assert len(b._stream.index["chunks"]) > 10
     np.testing.assert_array_equal(a.steps, b.steps, strict=True)
     np.testing.assert_array_equal(a.i, b.i, strict=True)
-    assert (a.count, a.t_stop) == (b.count, b.t_stop)
+    assert (a.count, a.t_start, a.t_stop) == (b.count, b.t_start, b.t_stop)
+    on_disk = sp.streams.read_record(tmp_path / "short")
+    np.testing.assert_array_equal(on_disk["i"], a.i, strict=True)
+    assert (on_disk["t_start"], on_disk["t_stop"]) == (0.0, 2000.0)
+    for window in [(0.0, 10.0), (733.3, 1290.7), (1990.0, 3000.0), (-5.0, 0.5), (500.0, 500.5)]:
+        for got, expected in zip(b.window(*window), a.window(*window), strict=True):
+            np.testing.assert_array_equal(got, expected, strict=True)
+        t, _ = a.window(*window)
+        assert np.all((t >= window[0]) & (t < window[1]))
 
 
 def test_the_memory_check_counts_only_in_memory_records(tmp_path, monkeypatch):
