@@ -71,6 +71,20 @@ def path(name: str, value):
     return Path(text)
 
 
+def writable_path(name: str, value):
+    """A path (:func:`path`) in an existing, writable folder: where a file or folder can be
+    made."""
+    import os
+
+    where = path(name, value)
+    folder = where.absolute().parent
+    if not folder.is_dir():
+        raise ValueError(f"{name}: folder {str(folder)!r} of {str(where)!r} does not exist")
+    if not os.access(folder, os.W_OK):
+        raise ValueError(f"{name}: folder {str(folder)!r} of {str(where)!r} is not writable")
+    return where
+
+
 def finite_float(name: str, value, *, positive: bool = False, nonnegative: bool = False) -> float:
     if isinstance(value, bool) or not isinstance(value, Real | np.floating | np.integer):
         raise TypeError(f"{name} must be a real number; got {_short(value)}")
@@ -157,11 +171,13 @@ def index_array(name: str, value, n: int) -> np.ndarray:
         arr = arr.reshape(1)
     if arr.ndim != 1:
         raise ValueError(f"{name} must be a 1-d sequence of indices; got shape {arr.shape}")
-    if arr.size and not np.issubdtype(arr.dtype, np.integer):
+    if arr.size == 0:
+        return np.zeros(0, np.int64)
+    if not np.issubdtype(arr.dtype, np.integer):
         whole = np.issubdtype(arr.dtype, np.floating) and np.all(np.isfinite(arr))
         if not (whole and np.all(arr == np.round(arr))):
             raise TypeError(f"{name} must hold integers; got dtype {arr.dtype}")
-    if arr.size and (arr.min() < 0 or arr.max() >= n):
+    if arr.min() < 0 or arr.max() >= n:
         bad = arr[(arr < 0) | (arr >= n)][0]
         raise ValueError(f"{name} holds index {bad}, out of range: allowed 0..{n - 1}")
     return arr.astype(np.int64)

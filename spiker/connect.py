@@ -54,7 +54,8 @@ class OneToOne(Rule):
     def build(self, n_pre, n_post, rng, same):
         if n_pre != n_post:
             raise ValueError(
-                f"one_to_one needs populations of equal size; got n_pre={n_pre}, n_post={n_post}"
+                f"one_to_one needs populations of equal size (pre and post); got n_pre={n_pre}, "
+                f"n_post={n_post}"
             )
         i = np.arange(n_pre, dtype=np.int64)
         return i, i.copy()

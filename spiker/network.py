@@ -347,6 +347,8 @@ class Network:
                 f"current acts during the arrival step; smallest given is {dl.min()} ms (zero "
                 "delay is allowed for 'jump' and 'exponential')"
             )
+        if name is not None and (not isinstance(name, str) or not name):
+            raise TypeError(f"name must be None or a non-empty string; got {name!r}")
         name = name or f"{pre.name}->{post.name}#{len(self.projections)}"
         proj = Projection(
             pre,

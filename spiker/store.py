@@ -280,12 +280,7 @@ def _path(name: str, path) -> Path:
 def check_target(name: str, path) -> Path:
     """A file a checkpoint can be written to: its folder exists and is writable, and it is not
     a folder."""
-    path = _path(name, path)
-    folder = path.absolute().parent
-    if not folder.is_dir():
-        raise ValueError(f"{name}: folder {str(folder)!r} of {str(path)!r} does not exist")
-    if not os.access(folder, os.W_OK):
-        raise ValueError(f"{name}: folder {str(folder)!r} of {str(path)!r} is not writable")
+    path = check.writable_path(name, path)
     if path.is_dir():
         raise ValueError(f"{name}={str(path)!r} is a folder; give a file path")
     return path

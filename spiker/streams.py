@@ -75,12 +75,7 @@ def write_atomic(path: Path, write) -> None:
 def check_path(name: str, path) -> Path:
     """A folder a record can be streamed to: new, empty, or a spiker record (replaced when the
     first run starts), inside an existing writable folder."""
-    path = check.path(name, path)
-    parent = path.absolute().parent
-    if not parent.is_dir():
-        raise ValueError(f"{name}: folder {str(parent)!r} of {str(path)!r} does not exist")
-    if not os.access(parent, os.W_OK):
-        raise ValueError(f"{name}: folder {str(parent)!r} of {str(path)!r} is not writable")
+    path = check.writable_path(name, path)
     if path.exists():
         if not path.is_dir():
             raise ValueError(f"{name}={str(path)!r} is a file; a streamed record is a folder")

@@ -204,7 +204,8 @@ RULES = {
     explicit=st.booleans(),
     i=values,
     j=values,
-    weight=maybe(st.one_of(values, st.just(sp.Uniform(0.0, 2.0))), 1.0),
+    weight=maybe(st.one_of(values, st.sampled_from(["Uniform", "Normal", "callable"])), 1.0),
+    dist_args=st.tuples(values, values, values, values),
     delay=maybe(values, 1.0),
     synapse=maybe(st.one_of(st.sampled_from(["jump", "pulse", "exponential"]), values), "jump"),
     tau_syn=maybe(values, 5.0),
@@ -213,16 +214,24 @@ RULES = {
     ends=st.sampled_from([("src", "a"), ("a", "b"), ("b", "b"), ("a", "src"), ("b", "x")]),
 )
 def test_connect(rule, rule_arg, explicit, i, j, weight, delay, synapse, tau_syn, plasticity,
-                 name, ends):  # fmt: skip
+                 name, ends, dist_args):  # fmt: skip
     net, a, b, src = small_network()
     groups = {"a": a, "b": b, "src": src, "x": rule_arg}
     argnames = ("pre", "post", "rule", "i", "j", "weight", "delay", "synapse", "tau_syn",
-                "plasticity", "name", "p", "k", "allow_self")  # fmt: skip
+                "plasticity", "name", "p", "k", "allow_self", "low", "high", "mean",
+                "std")  # fmt: skip
 
     def call():
         kwargs = {"i": i, "j": j} if explicit else {}
+        w = weight
+        if isinstance(weight, str) and weight == "Uniform":
+            w = sp.Uniform(*dist_args[:2])
+        elif isinstance(weight, str) and weight == "Normal":
+            w = sp.Normal(*dist_args)
+        elif isinstance(weight, str) and weight == "callable":  # returns whatever it likes
+            w = lambda rng, size: dist_args[0]  # noqa: E731
         built = RULES[rule](rule_arg) if rule else None
-        return net.connect(groups[ends[0]], groups[ends[1]], built, weight=weight, delay=delay,
+        return net.connect(groups[ends[0]], groups[ends[1]], built, weight=w, delay=delay,
                            synapse=synapse, tau_syn=tau_syn, plasticity=plasticity, name=name,
                            **kwargs)  # fmt: skip
 
