@@ -105,6 +105,8 @@ def whole_steps(name: str, value_ms, dt: float, minimum: int = 0, interval: bool
     positive multiple of dt".
     """
     value = finite_float(name, value_ms)
+    if abs(value / dt) > MAX_STEPS:
+        raise ValueError(f"{name} is too long: {value} ms is over 2**53 steps of dt = {dt} ms")
     steps = round(value / dt)
     whole = math.isclose(steps * dt, value, rel_tol=1e-9, abs_tol=1e-9)
     if interval:
@@ -177,6 +179,7 @@ def index_array(name: str, value, n: int) -> np.ndarray:
         whole = np.issubdtype(arr.dtype, np.floating) and np.all(np.isfinite(arr))
         if not (whole and np.all(arr == np.round(arr))):
             raise TypeError(f"{name} must hold integers; got dtype {arr.dtype}")
+        arr = arr.astype(np.float64)  # compared with n below without overflow
     if arr.min() < 0 or arr.max() >= n:
         bad = arr[(arr < 0) | (arr >= n)][0]
         raise ValueError(f"{name} holds index {bad}, out of range: allowed 0..{n - 1}")

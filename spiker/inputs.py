@@ -82,11 +82,15 @@ class Noise:
             check.finite_float("interval", self.interval, positive=True)
 
 
+#: The most neurons a RandomPulse picks per interval.
+MAX_PULSES = 2**20
+
+
 @dataclass(frozen=True, eq=False)
 class RandomPulse:
     """Each ``interval`` ms, ``k`` target neurons drawn uniformly (with replacement) receive
     ``amplitude`` for that interval (spnet's thalamic input: one random neuron gets I = 20 each
-    ms). Draws come from a generator spawned from the network's seed.
+    ms); ``k`` at most 2**20. Draws come from a generator spawned from the network's seed.
     """
 
     amplitude: float = 20.0
@@ -96,7 +100,7 @@ class RandomPulse:
     def __post_init__(self) -> None:
         check.finite_float("amplitude", self.amplitude)
         check.finite_float("interval", self.interval, positive=True)
-        check.positive_int("k", self.k)
+        check.positive_int("k", self.k, maximum=MAX_PULSES)
 
 
 @dataclass(frozen=True, eq=False)

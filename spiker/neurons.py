@@ -275,7 +275,7 @@ class LIF(NeuronModel):
         refractory = check.float_array("refractory", self.refractory, n)
         out[_lif.P_REF_STEPS] = np.floor((refractory * 1e-3 + 1e-3 * dt_s) / dt_s)
         out[_lif.P_STRICT] = self.threshold == ">"
-        out[_lif.P_E] = [math.exp(-dt / tau) for tau in out[_lif.P_TAU_M]]
+        out[_lif.P_E] = [math.exp(-dt / float(tau)) for tau in out[_lif.P_TAU_M]]
         return out
 
     def initial_state(self, n: int, v0, u0) -> np.ndarray:

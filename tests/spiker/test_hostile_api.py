@@ -63,16 +63,16 @@ sizes = st.one_of(
 
 
 def maybe(strategy, default):
-    """Mostly a sensible default, sometimes hostile: bad input one argument at a time is how
-    users meet it, and the accepted path must run too."""
-    return st.one_of(st.just(default), strategy)
+    """A sensible default three times in four, else hostile: bad input one argument at a time
+    is how users meet it, and the accepted path must run too."""
+    return st.integers(0, 3).flatmap(lambda k: st.just(default) if k else strategy)
 
 
 def names(text: str, name: str) -> bool:
     """Whether an error message names the argument ``name``."""
     if len(name) > 2:
         return re.search(rf"(?<![\w]){re.escape(name)}(?!\w)", text) is not None
-    return bool(re.search(rf"(^|[\s'\"(\[]){re.escape(name)}( must| is|=|'|\[| \(| holds)", text))
+    return bool(re.search(rf"(^|[\s'\"(\[]){re.escape(name)}( must| is|=|'|:|\[| \(| holds)", text))
 
 
 def attempt(call, *argnames):
@@ -189,10 +189,10 @@ def test_stdp_and_spnet_update(data):
 
 
 # ---- connect -----------------------------------------------------------------------------------
-RULES = {
-    "all_to_all": lambda v: sp.connect.all_to_all(v),
-    "fixed_probability": lambda v: sp.connect.fixed_probability(v),
-    "fixed_indegree": lambda v: sp.connect.fixed_indegree(v),
+RULES = {  # None: the rule's own default argument
+    "all_to_all": lambda v: sp.connect.all_to_all(*[v][: v is not None]),
+    "fixed_probability": lambda v: sp.connect.fixed_probability(0.3 if v is None else v),
+    "fixed_indegree": lambda v: sp.connect.fixed_indegree(2 if v is None else v),
     "one_to_one": lambda v: sp.connect.one_to_one(),
 }
 
@@ -200,10 +200,10 @@ RULES = {
 @API
 @given(
     rule=st.sampled_from([None, *RULES]),
-    rule_arg=values,
-    explicit=st.booleans(),
-    i=values,
-    j=values,
+    rule_arg=maybe(values, None),
+    explicit=maybe(st.booleans(), False),
+    i=maybe(values, [0, 1, 2]),
+    j=maybe(values, [1, 1, 0]),
     weight=maybe(st.one_of(values, st.sampled_from(["Uniform", "Normal", "callable"])), 1.0),
     dist_args=st.tuples(values, values, values, values),
     delay=maybe(values, 1.0),
@@ -211,7 +211,7 @@ RULES = {
     tau_syn=maybe(values, 5.0),
     plasticity=maybe(st.one_of(values, st.just(sp.STDP(w_max=3.0))), None),
     name=maybe(values, None),
-    ends=st.sampled_from([("src", "a"), ("a", "b"), ("b", "b"), ("a", "src"), ("b", "x")]),
+    ends=maybe(st.sampled_from([("a", "b"), ("b", "b"), ("a", "src"), ("b", "x")]), ("src", "a")),
 )
 def test_connect(rule, rule_arg, explicit, i, j, weight, delay, synapse, tau_syn, plasticity,
                  name, ends, dist_args):  # fmt: skip
@@ -230,7 +230,7 @@ def test_connect(rule, rule_arg, explicit, i, j, weight, delay, synapse, tau_syn
             w = sp.Normal(*dist_args)
         elif isinstance(weight, str) and weight == "callable":  # returns whatever it likes
             w = lambda rng, size: dist_args[0]  # noqa: E731
-        built = RULES[rule](rule_arg) if rule else None
+        built = RULES[rule](rule_arg) if rule and not explicit else None
         return net.connect(groups[ends[0]], groups[ends[1]], built, weight=w, delay=delay,
                            synapse=synapse, tau_syn=tau_syn, plasticity=plasticity, name=name,
                            **kwargs)  # fmt: skip
@@ -343,7 +343,7 @@ def test_monitors(kind, neurons, var, every_ms, record_final, to, group):
         "state": lambda: net.record_state(target, var, neurons=neurons, every_ms=every_ms,
                                           record_final=record_final, to=to),
         "weights": lambda: net.record_weights(proj if group == "a" else target, neurons,
-                                              every_ms=every_ms or 1.0,
+                                              every_ms=1.0 if every_ms is None else every_ms,
                                               record_final=record_final, to=to),
         "rate": lambda: net.record_rate(target),
     }  # fmt: skip
@@ -408,7 +408,7 @@ def test_run(duration, progress, callback, every_ms, checkpoint, checkpoint_ever
 
 # ---- store and restore -------------------------------------------------------------------------
 @API
-@given(path=st.one_of(values, st.sampled_from(["", ".", "missing/x.npz", "x.npz", "dir"])),
+@given(path=maybe(st.one_of(values, st.sampled_from(["", ".", "missing/x.npz", "dir"])), "x.npz"),
        meta=maybe(st.one_of(values, st.dictionaries(st.text(max_size=3), values, max_size=3)),
                   {}))  # fmt: skip
 def test_store_paths_and_meta(path, meta):
