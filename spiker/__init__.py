@@ -8,7 +8,7 @@
 >>> net.run(100.0, progress=False)
 """
 
-from spiker import bridge, connect, inputs
+from spiker import bridge, connect, inputs, store, streams
 from spiker.distributions import Normal, Uniform
 from spiker.groups import PoissonSource, Population, SpikeSource
 from spiker.monitors import RateRecord, SpikeRecord, StateRecord, WeightRecord
@@ -63,5 +63,7 @@ __all__ = [
     "interop",
     "models",
     "plot",
+    "store",
+    "streams",
     "sweep",
 ]

@@ -12,6 +12,10 @@ import numpy as np
 MAX_STEPS = 2**50
 #: Share of the available memory that one array may take before it is refused up front.
 MEMORY_SHARE = 0.8
+#: The most units (neurons and source units) a network can have, and synapses a projection:
+#: their indices are int32 in the kernel.
+MAX_UNITS = 2**31 - 1
+MAX_SYNAPSES = 2**31 - 1
 
 
 def _short(value) -> str:
@@ -19,12 +23,56 @@ def _short(value) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def positive_int(name: str, value, minimum: int = 1) -> int:
+def positive_int(name: str, value, minimum: int = 1, maximum: int | None = None) -> int:
     if isinstance(value, bool | np.timedelta64) or not isinstance(value, Integral | np.integer):
         raise TypeError(f"{name} must be an integer >= {minimum}; got {_short(value)}")
     if value < minimum:
         raise ValueError(f"{name} must be an integer >= {minimum}; got {value}")
+    if maximum is not None and value > maximum:
+        raise ValueError(f"{name} must be an integer <= {maximum}; got {value}")
     return int(value)
+
+
+def units(name: str, n, existing: int, bytes_each: int) -> int:
+    """A number of units to add to a network of ``existing`` units: an integer >= 1 that keeps
+    the total within MAX_UNITS and whose tables fit in memory."""
+    n = positive_int(name, n, maximum=MAX_UNITS - existing)
+    fits_in_memory(name, n * bytes_each, f"{n} units")
+    return n
+
+
+def flag(name: str, value) -> bool:
+    """A True/False option."""
+    if not isinstance(value, bool | np.bool_):
+        raise TypeError(f"{name} must be True or False; got {_short(value)}")
+    return bool(value)
+
+
+def path(name: str, value):
+    """A file or folder path: a non-empty str or os.PathLike (text, not bytes)."""
+    import os
+    from pathlib import Path
+
+    if not isinstance(value, str | os.PathLike) or isinstance(value, bytes):
+        raise TypeError(f"{name} must be a path (str or os.PathLike); got {_short(value)}")
+    text = os.fspath(value)
+    if not isinstance(text, str) or not text:
+        raise TypeError(f"{name} must be a non-empty path; got {_short(value)}")
+    return Path(text)
+
+
+def writable_path(name: str, value):
+    """A path (:func:`path`) in an existing, writable folder: where a file or folder can be
+    made."""
+    import os
+
+    where = path(name, value)
+    folder = where.absolute().parent
+    if not folder.is_dir():
+        raise ValueError(f"{name}: folder {str(folder)!r} of {str(where)!r} does not exist")
+    if not os.access(folder, os.W_OK):
+        raise ValueError(f"{name}: folder {str(folder)!r} of {str(where)!r} is not writable")
+    return where
 
 
 def finite_float(name: str, value, *, positive: bool = False, nonnegative: bool = False) -> float:
@@ -98,12 +146,15 @@ def fits_in_memory(name: str, n_bytes: int, what: str) -> None:
         )
 
 
-def real_array(name: str, value) -> np.ndarray:
-    """``value`` as an array of real numbers (bool, int or float dtype, any shape).
+def real_array(name: str, value, *, bools: bool = True) -> np.ndarray:
+    """``value`` as an array of real numbers (int or float dtype, and bool unless ``bools`` is
+    False; any shape; the dtype is kept).
 
     A rectangular object array of numbers becomes float64. Complex, string, bytes, datetime and
     other dtypes are refused with TypeError; a ragged nested sequence with ValueError.
     """
+    if isinstance(value, str | bytes) or (not bools and isinstance(value, bool | np.bool_)):
+        raise TypeError(f"{name} must be a number or an array of numbers; got {_short(value)}")
     try:
         arr = np.asarray(value)
     except (TypeError, ValueError):
@@ -115,14 +166,14 @@ def real_array(name: str, value) -> np.ndarray:
         if not all(isinstance(v, real) and not isinstance(v, bool) for v in arr.flat):
             raise TypeError(f"{name} must hold real numbers; got {_short(value)}")  # not None
         arr = arr.astype(np.float64)
-    if arr.dtype.kind not in "biuf":
+    if arr.dtype.kind not in ("biuf" if bools else "iuf"):
         raise TypeError(f"{name} must hold real numbers; got dtype {arr.dtype}: {_short(value)}")
     return arr
 
 
 def float_array(name: str, value, n: int | None = None, *, allow_scalar: bool = True) -> np.ndarray:
     """``value`` as a finite float64 array of shape (n,) (a scalar is broadcast)."""
-    arr = real_array(name, value).astype(np.float64)
+    arr = real_array(name, value, bools=False).astype(np.float64)
     if arr.ndim == 0:
         if not allow_scalar:
             raise ValueError(f"{name} must be an array; got the scalar {arr.item()}")
@@ -139,27 +190,36 @@ def float_array(name: str, value, n: int | None = None, *, allow_scalar: bool = 
 
 
 def index_array(name: str, value, n: int) -> np.ndarray:
-    """``value`` as int64 indices into range(n), checked (whole floats are accepted)."""
+    """``value`` as int64 indices into range(n), checked."""
+    if isinstance(value, str | bytes | bool | np.bool_):
+        raise TypeError(f"{name} must be a sequence of integer indices; got {_short(value)}")
     try:
         arr = np.asarray(value)
     except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a 1-d sequence of indices; got {_short(value)}") from None
+        raise TypeError(
+            f"{name} must be a sequence of integer indices; got {_short(value)}"
+        ) from None
     if arr.ndim == 0:
         arr = arr.reshape(1)
     if arr.ndim != 1:
         raise ValueError(f"{name} must be a 1-d sequence of indices; got shape {arr.shape}")
-    if arr.dtype.kind not in "iu":
-        whole = arr.dtype.kind == "f" and np.all(np.isfinite(arr)) and np.all(arr == np.round(arr))
-        if not (whole or (arr.size == 0 and arr.dtype.kind in "bf")):
+    if arr.size == 0:
+        return np.zeros(0, np.int64)
+    if not np.issubdtype(arr.dtype, np.integer):
+        whole = np.issubdtype(arr.dtype, np.floating) and np.all(np.isfinite(arr))
+        if not (whole and np.all(arr == np.round(arr))):
             raise TypeError(f"{name} must hold integers; got dtype {arr.dtype}")
-    if arr.size and (arr.min() < 0 or arr.max() >= n):
+        arr = arr.astype(np.float64)  # compared with n below without overflow
+    if arr.min() < 0 or arr.max() >= n:
         bad = arr[(arr < 0) | (arr >= n)][0]
         raise ValueError(f"{name} holds index {bad}, out of range: allowed 0..{n - 1}")
     return arr.astype(np.int64)
 
 
 def choice(name: str, value, allowed) -> str:
-    if not isinstance(value, str) or value not in allowed:
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be one of {sorted(allowed)}; got {_short(value)}")
+    if value not in allowed:
         raise ValueError(f"{name} must be one of {sorted(allowed)}; got {_short(value)}")
     return value
 
@@ -169,6 +229,11 @@ def duration_steps(name: str, value_ms, dt: float) -> int:
     (``Clock._calc_timestep``): the nearest whole number of steps when the duration is within
     1e-4 steps of it, else rounded **up** (10.05 ms at dt = 0.1 ms is 101 steps)."""
     value = finite_float(name, value_ms, nonnegative=True)
+    if value / dt > MAX_STEPS:
+        raise ValueError(
+            f"{name} is too long: {value} ms is {value / dt:.3g} steps of dt = {dt} ms; at most "
+            f"2**53 steps (run in pieces)"
+        )
     nearest = round(value / dt)
     if abs(nearest * dt - value) <= 1e-4 * dt:
         return nearest
@@ -197,3 +262,41 @@ def time_steps(t_ms: np.ndarray, dt: float) -> np.ndarray:
     return np.floor((np.asarray(t_ms, dtype=np.float64) * 1e-3 + 1e-3 * dt_s) / dt_s).astype(
         np.int64
     )
+
+
+def run_values(net) -> None:
+    """What a user can write straight into the network's arrays (``pop.v[:] = ...``,
+    ``proj.weight[:] = ...``, ``src.rate_hz[:] = ...``), checked before a run and after each
+    callback: a NaN there would otherwise run on silently."""
+    from spiker.groups import PoissonSource, Population
+
+    def refuse(what: str, values: np.ndarray, ok: np.ndarray, allowed: str) -> None:
+        k = int(np.argmax(~ok))
+        raise ValueError(f"{what} holds {values[k]} at index {k}; allowed: {allowed}")
+
+    for g in net.groups:
+        if isinstance(g, Population):
+            for table, fields in ((net._x, g.state), (net._p, g.family.params)):
+                for row, field in enumerate(fields):
+                    values = table[row, g.start : g.stop]
+                    ok = np.isfinite(values)
+                    if not ok.all():
+                        refuse(f"{g.name}.{field}", values, ok, "finite numbers")
+        elif isinstance(g, PoissonSource):
+            values, top = g.rate_hz, 1000.0 / net.dt
+            ok = np.isfinite(values) & (values >= 0) & (values <= top)
+            if not ok.all():
+                refuse(f"{g.name}.rate_hz", values, ok, f"[0, {top:g}] Hz at dt = {net.dt} ms")
+    values = net._I_const
+    ok = np.isfinite(values)
+    if not ok.all():
+        refuse("the constant input current", values, ok, "finite numbers")
+    for proj in net.projections:
+        values, rule = proj.weight, proj.plasticity
+        ok = np.isfinite(values)
+        allowed = "finite numbers"
+        if rule is not None:
+            ok &= (values >= rule.w_min) & (values <= rule.w_max)
+            allowed = f"[w_min, w_max] = [{rule.w_min:g}, {rule.w_max:g}]"
+        if not ok.all():
+            refuse(f"weight of projection {proj.name!r}", values, ok, allowed)

@@ -95,6 +95,36 @@ def figure_path(text: str) -> Path:
     return path
 
 
+def checkpoint_path(text: str) -> Path:
+    """A file a checkpoint can be written to (its folder exists and is writable)."""
+    from spiker.store import check_target
+
+    try:
+        return check_target("checkpoint", text)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(str(err).partition(": ")[2] or str(err)) from None
+
+
+def existing_file(text: str) -> Path:
+    """A file that exists."""
+    path = Path(text)
+    if not path.is_file():
+        raise argparse.ArgumentTypeError(f"no file {text!r}")
+    return path
+
+
+def new_folder(text: str) -> Path:
+    """A folder that exists or can be made (its parent exists and is writable)."""
+    path = Path(text)
+    parent = path.absolute().parent
+    if path.exists() and not path.is_dir():
+        raise argparse.ArgumentTypeError(f"{text!r} is a file, not a folder")
+    if not path.exists() and not (parent.is_dir() and os.access(parent, os.W_OK)):
+        raise argparse.ArgumentTypeError(f"cannot make folder {text!r}: {str(parent)!r} is not a "
+                                         "writable folder")  # fmt: skip
+    return path
+
+
 def name_value(text: str) -> tuple[str, str]:
     """``NAME=VALUE`` as ``(name, value text)``."""
     key, eq, value = text.partition("=")
@@ -254,6 +284,25 @@ def add_run_parser(subparsers) -> None:
         "izhikevich2003.png or izhikevich2004_phasic_spiking.png)",
     )
     run.add_argument("--no-progress", action="store_true", help="no progress bar")
+    long_runs = run.add_argument_group("long runs (docs/store.md)")
+    long_runs.add_argument(
+        "--checkpoint", type=checkpoint_path, metavar="PATH",
+        help="keep a checkpoint of the run in PATH: at the start, every --checkpoint-every ms "
+        "of model time, at the end (each written atomically)",
+    )  # fmt: skip
+    long_runs.add_argument(
+        "--checkpoint-every", type=positive_ms, metavar="MS", help="interval of the checkpoints"
+    )
+    long_runs.add_argument(
+        "--resume", type=existing_file, metavar="PATH",
+        help="continue the run whose checkpoint is PATH to the end it was given (model, seed, "
+        "parameters, duration, checkpoints and streams as it was started)",
+    )  # fmt: skip
+    long_runs.add_argument(
+        "--stream", type=new_folder, metavar="DIR",
+        help="write the model's spike and state records to folders in DIR during the run "
+        "(memory stays flat)",
+    )  # fmt: skip
     run.set_defaults(func=_run)
 
 
@@ -283,29 +332,83 @@ def _list(name: str | None) -> int:
     return 0
 
 
+def _resumed(args) -> tuple[str, dict, int, dict]:
+    """``--resume PATH``: the model, its parameters and seed, and the run as the checkpoint
+    holds them (``spiker run`` keeps them in ``net.meta["spiker run"]``)."""
+    from spiker.store import read_info
+
+    given = [f"--{k.replace('_', '-')}" for k in ("seed", "param", "duration", "checkpoint",
+             "checkpoint_every", "stream") if getattr(args, k) is not None]  # fmt: skip
+    if given:
+        raise UsageError(
+            f"argument --resume: the run goes on as it was started; {', '.join(given)} cannot "
+            "be changed"
+        )
+    try:
+        info = read_info(args.resume)
+    except ValueError as err:
+        raise UsageError(f"argument --resume: {err}") from None
+    run = info.meta.get("spiker run")
+    if not isinstance(run, dict) or info.end_step is None:
+        raise UsageError(
+            f"argument --resume: {str(args.resume)!r} was not written by 'spiker run "
+            "--checkpoint' (resume it from Python: net.resume(path))"
+        )
+    if args.model is not None and args.model[0] != run["model"]:
+        raise UsageError(
+            f"argument --resume: {str(args.resume)!r} is a checkpoint of {run['model']!r}, "
+            f"not of {args.model[0]!r}"
+        )
+    return run["model"], run["kwargs"], run["seed"], run
+
+
 def _run(args) -> int:
     from spiker import _text
 
     name, variant_kwargs = args.model or (None, {})
-    if args.list or name is None:
+    if args.list or (name is None and args.resume is None):
         return _list(name)
-    kwargs = _model_kwargs(name, variant_kwargs, args.param)
-    model = _build(name, kwargs, args.seed)
+    if args.checkpoint_every is not None and args.checkpoint is None:
+        raise UsageError("argument --checkpoint-every: give --checkpoint PATH too")
+    if args.resume is not None:
+        name, kwargs, seed_, started = _resumed(args)
+    else:
+        kwargs, seed_ = _model_kwargs(name, variant_kwargs, args.param), args.seed
+        started = {"stream": None if args.stream is None else str(args.stream)}
+    model = _build(name, kwargs, seed_)
+    net = model.net
     out = args.out or Path(model.name.replace(":", "_") + ".png")
     duration = model.duration if args.duration is None else args.duration
+    options = {}
+    if started["stream"] is not None:
+        _stream(model, Path(started["stream"]))
+    if args.resume is not None:
+        try:
+            info = net.restore(args.resume)
+        except ValueError as err:
+            raise UsageError(f"argument --resume: {err}") from None
+        duration = (info.end_step - net.step) * net.dt
+        options = {"checkpoint": args.resume, "checkpoint_every": info.every_ms}
+        print(f"resuming {model.name} at t = {_text.duration(net.t)} from {args.resume}")
+    elif args.checkpoint is not None:
+        net.meta["spiker run"] = {"model": name, "kwargs": kwargs, "seed": net.seed, **started}
+        options = {"checkpoint": args.checkpoint, "checkpoint_every": args.checkpoint_every}
     interrupted = False
     try:
         print(
             f"running {model.name} for {_text.duration(duration)}, seed {model.net.seed}",
             flush=True,
         )
-        model.run(duration, progress=False if args.no_progress else None)
+        model.run(duration, progress=False if args.no_progress else None, **options)
     except KeyboardInterrupt:
         interrupted = True
         print(
             f"interrupted at t = {_text.duration(model.net.t)}; writing what was recorded",
             file=sys.stderr,
         )
+        if options:
+            print(f"continue with: spiker run --resume {options['checkpoint']} (from its last "
+                  "checkpoint)", file=sys.stderr)  # fmt: skip
     except (ValueError, MemoryError) as err:
         if model.net.step:  # the run had started: not a user's mistake
             raise
@@ -321,6 +424,16 @@ def _run(args) -> int:
     plt.close(fig)
     print(f"figure written to {out}")
     return 130 if interrupted else 0
+
+
+def _stream(model, folder: Path) -> None:
+    """Stream the model's spike and state records to ``folder/<record name>``."""
+    from spiker.monitors import RateRecord
+
+    folder.mkdir(exist_ok=True)
+    for key, rec in model.records.items():
+        if not isinstance(rec, RateRecord):
+            rec.stream_to(folder / key)
 
 
 # ---- spiker validate ----------------------------------------------------------------------------

@@ -31,6 +31,10 @@ class Rule:
         """
         raise NotImplementedError
 
+    def size(self, n_pre: int, n_post: int) -> int:
+        """At most how many synapses :meth:`build` makes (refused up front when too many)."""
+        return n_pre * n_post
+
 
 @dataclass(frozen=True)
 class AllToAll(Rule):
@@ -46,10 +50,14 @@ class AllToAll(Rule):
 
 @dataclass(frozen=True)
 class OneToOne(Rule):
+    def size(self, n_pre, n_post):
+        return n_pre
+
     def build(self, n_pre, n_post, rng, same):
         if n_pre != n_post:
             raise ValueError(
-                f"one_to_one needs populations of equal size; got n_pre={n_pre}, n_post={n_post}"
+                f"one_to_one needs populations of equal size (pre and post); got n_pre={n_pre}, "
+                f"n_post={n_post}"
             )
         i = np.arange(n_pre, dtype=np.int64)
         return i, i.copy()
@@ -59,6 +67,10 @@ class OneToOne(Rule):
 class FixedProbability(Rule):
     p: float
     allow_self: bool = True
+
+    def size(self, n_pre, n_post):  # the mean and five standard deviations
+        mean = self.p * n_pre * n_post
+        return int(mean + 5 * (mean * (1 - self.p)) ** 0.5) + 1
 
     def build(self, n_pre, n_post, rng, same):
         # one uniform draw per candidate pair, row by row (pre major), so the result depends only on
@@ -82,6 +94,9 @@ class FixedIndegree(Rule):
     k: int
     allow_self: bool = True
     multapses: bool = False
+
+    def size(self, n_pre, n_post):
+        return n_post * self.k
 
     def build(self, n_pre, n_post, rng, same):
         candidates = n_pre - (1 if same and not self.allow_self else 0)
@@ -141,6 +156,9 @@ class Pairs(Rule):
     i: np.ndarray
     j: np.ndarray
 
+    def size(self, n_pre, n_post):
+        return int(np.size(self.i))
+
     def build(self, n_pre, n_post, rng, same):
         i = check.index_array("i", self.i, n_pre)
         j = check.index_array("j", self.j, n_post)
@@ -152,7 +170,7 @@ class Pairs(Rule):
 def all_to_all(allow_self: bool = True) -> Rule:
     """Every presynaptic neuron to every postsynaptic one (self-connections when pre is post,
     unless ``allow_self=False``)."""
-    return AllToAll(bool(allow_self))
+    return AllToAll(check.flag("allow_self", allow_self))
 
 
 def one_to_one() -> Rule:
@@ -174,7 +192,7 @@ def fixed_probability(p: float, allow_self: bool = True) -> Rule:
     p = check.finite_float("p", p)
     if not 0.0 <= p <= 1.0:
         raise ValueError(f"p must be a probability in [0, 1]; got {p}")
-    return FixedProbability(p, bool(allow_self))
+    return FixedProbability(p, check.flag("allow_self", allow_self))
 
 
 def fixed_indegree(k: int, allow_self: bool = True, multapses: bool = False) -> Rule:
@@ -191,7 +209,11 @@ def fixed_indegree(k: int, allow_self: bool = True, multapses: bool = False) -> 
     multapses : bool
         Draw with replacement, so that a pair can be connected more than once.
     """
-    return FixedIndegree(check.positive_int("k", k), bool(allow_self), bool(multapses))
+    return FixedIndegree(
+        check.positive_int("k", k, maximum=check.MAX_SYNAPSES),
+        check.flag("allow_self", allow_self),
+        check.flag("multapses", multapses),
+    )
 
 
 def pairs(i, j) -> Rule:

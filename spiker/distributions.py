@@ -42,6 +42,14 @@ class Normal:
     def __post_init__(self) -> None:
         check.finite_float("mean", self.mean)
         check.finite_float("std", self.std, nonnegative=True)
+        for name in ("low", "high"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int | float | np.number):
+                raise TypeError(f"{name} must be a number (or an infinity); got {value!r}")
+            if np.isnan(value):
+                raise ValueError(f"{name} must be a number (or an infinity); got {value}")
+        if not self.low < self.high:
+            raise ValueError(f"high must be > low = {self.low}; got {self.high}")
 
     def __call__(self, rng: np.random.Generator, size: int) -> np.ndarray:
         return np.clip(rng.normal(self.mean, self.std, size), self.low, self.high)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 
@@ -57,8 +59,32 @@ class Population(Group):
                 return self.net._p[family.params.index(name), self.start : self.stop]
         raise AttributeError(f"{type(self).__name__} {self.__dict__.get('name')!r} has no {name!r}")
 
+    def __setattr__(self, name: str, value) -> None:
+        """``pop.v = -70.0`` (a number or one per neuron) writes into the network's table, as
+        ``pop.v[:] = ...`` does; it must not hide the variable behind an attribute."""
+        family = self.__dict__.get("family")
+        if family is not None and (name in family.state or name in family.params):
+            from spiker import _validate as check
+
+            getattr(self, name)[:] = check.float_array(name, value, self.n)
+            return
+        if family is not None and name in _family_names():
+            raise AttributeError(
+                f"{self.name!r} ({type(self.model).__name__}) has no {name!r}; its state: "
+                f"{', '.join(family.state)}; its parameters: {', '.join(family.params)}"
+            )
+        super().__setattr__(name, value)
+
     def __dir__(self):
         return sorted(set(super().__dir__()) | set(self.family.state) | set(self.family.params))
+
+
+@functools.cache
+def _family_names() -> frozenset[str]:
+    """The state and parameter names of every family."""
+    from spiker.neurons import FAMILIES
+
+    return frozenset(name for f in FAMILIES.values() for name in f.state + f.params)
 
 
 class SpikeSource(Group):
@@ -91,6 +117,15 @@ class PoissonSource(Group):
         super().__init__(net, name, n, start)
         self.rate_hz = rate_hz
         self.rng = rng
+
+    def state(self) -> dict:
+        """What the next spikes depend on besides ``rate_hz``: the generator's state (see
+        :mod:`spiker.store`)."""
+        return {"rng": self.rng.bit_generator.state}
+
+    def set_state(self, state: dict) -> None:
+        """Come back to a :meth:`state`."""
+        self.rng.bit_generator.state = state["rng"]
 
     def events(self, lo: int, hi: int) -> tuple[np.ndarray, np.ndarray]:
         p = self.rate_hz * (self.net.dt / 1000.0)

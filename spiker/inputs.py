@@ -51,7 +51,7 @@ class TimedArray:
     interval: float
 
     def __post_init__(self) -> None:
-        arr = np.asarray(self.values, dtype=np.float64)
+        arr = check.real_array("values", self.values, bools=False).astype(np.float64)
         if arr.ndim not in (1, 2) or arr.shape[0] == 0:
             raise ValueError(
                 f"values must have shape (n_times,) or (n_times, n_targets); got {arr.shape}"
@@ -88,11 +88,15 @@ class Noise:
             check.finite_float("interval", self.interval, positive=True)
 
 
+#: The most neurons a RandomPulse picks per interval.
+MAX_PULSES = 2**20
+
+
 @dataclass(frozen=True, eq=False)
 class RandomPulse:
     """Each ``interval`` ms, ``k`` target neurons drawn uniformly (with replacement) receive
     ``amplitude`` for that interval (spnet's thalamic input: one random neuron gets I = 20 each
-    ms). Draws come from a generator spawned from the network's seed.
+    ms); ``k`` at most 2**20. Draws come from a generator spawned from the network's seed.
     """
 
     amplitude: float = 20.0
@@ -102,7 +106,7 @@ class RandomPulse:
     def __post_init__(self) -> None:
         check.finite_float("amplitude", self.amplitude)
         check.finite_float("interval", self.interval, positive=True)
-        check.positive_int("k", self.k)
+        check.positive_int("k", self.k, maximum=MAX_PULSES)
 
 
 @dataclass(frozen=True, eq=False)
@@ -147,6 +151,14 @@ class BoundPoissonInput:
     def fill(self, out: np.ndarray, lo: int) -> None:
         """The amounts of steps ``lo .. lo + len(out) - 1`` into ``out`` (k, len(cols))."""
         out[:] = self.rng.binomial(self.spec.n, self.p, out.shape) * self.spec.weight
+
+    def state(self) -> dict:
+        """What the next draws depend on: the generator's state (see :mod:`spiker.store`)."""
+        return {"rng": self.rng.bit_generator.state}
+
+    def set_state(self, state: dict) -> None:
+        """Come back to a :meth:`state`."""
+        self.rng.bit_generator.state = state["rng"]
 
 
 def in_engine_order(currents: list) -> list:
@@ -222,6 +234,22 @@ class BoundCurrent:
             block = np.zeros((k, self.cols.shape[0]))
             noise_block(self.keys, self.mean, self.std, self.every, lo, block, ZIG_K, ZIG_W, ZIG_F)
             out[:, self.where] += block
+
+    def state(self) -> dict:
+        """What the next values depend on (see :mod:`spiker.store`): for RandomPulse the
+        generator's state and the picks held from the last draw (None before the first);
+        nothing for Step, TimedArray and Noise (the kernel's draws depend only on the step and
+        the keys the build drew)."""
+        if not isinstance(self.spec, RandomPulse):
+            return {}
+        return {"rng": self.rng.bit_generator.state, "held": self.held}
+
+    def set_state(self, state: dict) -> None:
+        """Come back to a :meth:`state`."""
+        if isinstance(self.spec, RandomPulse):
+            self.rng.bit_generator.state = state["rng"]
+            held = state["held"]
+            self.held = None if held is None else np.array(held)
 
     def _held(self, steps: np.ndarray, draw) -> np.ndarray:
         """Rows, one per step, of a value drawn afresh (``draw(m)`` gives m rows) at every

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import warnings
 
 import numpy as np
 
 from spiker import _validate as check
+from spiker import streams
 from spiker.compile import Compiled, compile_network
 from spiker.connect import Rule, all_to_all, pairs
 from spiker.distributions import draw
@@ -27,6 +29,9 @@ from spiker.plasticity import STDP
 from spiker.runtime import simulate
 from spiker.synapses import KINDS, Projection
 
+#: The time steps a network accepts, ms: from a nanosecond to ten seconds.
+DT_RANGE = (1e-6, 1e4)
+
 
 class ConvergenceWarning(UserWarning):
     """The chosen integration method is not converged at this time step."""
@@ -38,7 +43,7 @@ class Network:
     Parameters
     ----------
     dt : float
-        Time step in ms (> 0).
+        Time step in ms, in [1e-6, 1e4] (``DT_RANGE``).
     seed : int or None
         Seeds the network's generator ``rng`` (a :class:`numpy.random.Generator`), from which
         connectivity, random weights and delays are drawn in call order, and from which each noise
@@ -50,10 +55,20 @@ class Network:
         every number of threads (sums are taken in the same order). A network of fewer than
         ``units_per_thread`` units per thread uses fewer threads (:attr:`parts`). At most the
         number of CPU cores are used at once.
+
+    Attributes
+    ----------
+    meta : dict
+        Notes (JSON values) that :meth:`store` and checkpoints save with the network and
+        :meth:`restore` reads back; ``spiker run`` keeps the model and its parameters there.
     """
 
     def __init__(self, dt: float = 0.1, seed: int | None = None, threads: int = 1):
         self.dt = check.finite_float("dt", dt, positive=True)
+        if not DT_RANGE[0] <= self.dt <= DT_RANGE[1]:
+            raise ValueError(
+                f"dt must lie in [{DT_RANGE[0]:g}, {DT_RANGE[1]:g}] ms; got {self.dt:g} ms"
+            )
         self.threads = check.positive_int("threads", threads)
         if seed is None:
             seed = int(np.random.SeedSequence().entropy % (2**63))
@@ -83,6 +98,8 @@ class Network:
         self._I_syn = np.zeros((0, 0))
         self._compiled: Compiled | None = None
         self._max_chunk = 10_000  # steps per kernel call at most
+        self._running = False
+        self.meta: dict = {}
 
     # ------------------------------------------------------------------ build
     @property
@@ -152,10 +169,11 @@ class Network:
             Initial recovery variable of the families that have one; default ``b * v0`` for
             Izhikevich.
         """
-        n = check.positive_int("n", n)
         if type(model) not in FAMILIES:
             allowed = ", ".join("sp." + cls.__name__ for cls in FAMILIES)
             raise TypeError(f"model must be a neuron spec ({allowed}); got {type(model).__name__}")
+        family = FAMILIES[type(model)]
+        n = check.units("n", n, self.n, 8 * (len(family.state) + len(family.params) + 12))
         name = self._new_name(name, "pop")
         x = model.initial_state(n, v0, u0)
         message = model.convergence_warning(self.dt)
@@ -177,8 +195,8 @@ class Network:
         times = check.float_array("times_ms", times_ms, allow_scalar=False)
         idx = np.asarray(indices)
         if n is None:
-            n = int(idx.max()) + 1 if idx.size else 1
-        n = check.positive_int("n", n)
+            n = check.index_array("indices", idx, check.MAX_UNITS).max(initial=0) + 1
+        n = check.units("n", n, self.n, 8 * 12)
         idx = check.index_array("indices", idx, n)
         if idx.shape != times.shape:
             raise ValueError(
@@ -212,7 +230,7 @@ class Network:
 
         Each unit spikes in a step with probability ``rate_hz * dt / 1000`` (at most 1).
         """
-        n = check.positive_int("n", n)
+        n = check.units("n", n, self.n, 8 * 14)
         rate = check.float_array("rate_hz", rate_hz, n)
         if rate.min() < 0 or rate.max() * self.dt / 1000.0 > 1.0:
             raise ValueError(
@@ -308,6 +326,11 @@ class Network:
             rule = all_to_all()
         if not isinstance(rule, Rule):
             raise TypeError(f"rule must be a rule from spiker.connect; got {rule!r}")
+        bound = rule.size(pre.n, post.n)
+        if bound > check.MAX_SYNAPSES:
+            raise ValueError(f"rule {rule!r} would make up to {bound} synapses from {pre.n} to "
+                             f"{post.n} units; at most 2**31 - 1 per projection")  # fmt: skip
+        check.fits_in_memory("rule", bound * (160 if plasticity else 64), f"{bound} synapses")
         ii, jj = rule.build(pre.n, post.n, self.rng, pre is post)
         size = ii.shape[0]
         w = draw("weight", weight, size, self.rng).copy()  # never alias the caller's array
@@ -322,12 +345,17 @@ class Network:
                 )
         dl = np.full(size, self.dt) if delay is None else draw("delay", delay, size, self.rng)
         steps = check.delay_steps("delay", dl, self.dt)
+        if size:  # the ring buffer of pending input holds a row per step of the longest delay
+            check.fits_in_memory("delay", 8 * 4 * self.n * (int(steps.max()) + 2),
+                                 f"delays of up to {dl.max()} ms")  # fmt: skip
         if synapse == "pulse" and size and steps.min() < 1:
             raise ValueError(
                 f"delay must be >= dt = {self.dt} ms (one step) for synapse='pulse', whose "
                 f"current acts during the arrival step; smallest given is {dl.min()} ms (zero "
                 "delay is allowed for 'jump' and 'exponential')"
             )
+        if name is not None and (not isinstance(name, str) or not name):
+            raise TypeError(f"name must be None or a non-empty string; got {name!r}")
         name = name or f"{pre.name}->{post.name}#{len(self.projections)}"
         proj = Projection(
             pre,
@@ -404,11 +432,20 @@ class Network:
         self._compiled = None
         return bound
 
-    def record_spikes(self, group: Group, neurons=None) -> SpikeRecord:
-        """Record the spikes of ``group`` (or of its local indices ``neurons``)."""
+    def record_spikes(
+        self, group: Group, neurons=None, to: str | os.PathLike | None = None
+    ) -> SpikeRecord:
+        """Record the spikes of ``group`` (or of its local indices ``neurons``).
+
+        ``to``: a folder to stream the record to during runs (new, empty, or an earlier record,
+        replaced when the first run starts), so that memory stays flat however long the run;
+        the record's arrays then read it back. Layout: :mod:`spiker.streams`, docs/store.md.
+        """
         group = self._own("group", group)
         rec = SpikeRecord(group, self._neurons("neurons", group, neurons), self.dt)
         rec.t_start = rec.t_stop = self.t
+        if to is not None:
+            rec.stream_to(to)
         self._spike_records.append(rec)
         return rec
 
@@ -419,6 +456,7 @@ class Network:
         neurons=None,
         every_ms: float | None = None,
         record_final: bool = False,
+        to: str | os.PathLike | None = None,
         **removed,
     ) -> StateRecord:
         """Record ``var`` of chosen neurons every ``every_ms`` ms.
@@ -438,6 +476,8 @@ class Network:
         record_final : bool
             Also sample the state at the end of the run (time ``net.t``; not for "I", which is
             defined per step); a later run replaces that sample with its own samples.
+        to : path, optional
+            Stream the record to this folder during runs (see :meth:`record_spikes`).
 
         Returns a :class:`spiker.monitors.StateRecord`; ``.values`` has shape
         (len(neurons), n_samples).
@@ -469,6 +509,8 @@ class Network:
             )
         rec = StateRecord(group, var, self._neurons("neurons", group, neurons), every, self.dt)
         rec.record_final = record_final
+        if to is not None:
+            rec.stream_to(to)
         self._state_records.append(rec)
         return rec
 
@@ -478,6 +520,7 @@ class Network:
         synapses=None,
         every_ms: float = 1.0,
         record_final: bool = True,
+        to: str | os.PathLike | None = None,
     ):
         """Sample the weights of a plastic projection's ``synapses`` (indices into its arrays;
         default all) every ``every_ms`` ms, at the start of the step (before its plasticity).
@@ -485,7 +528,7 @@ class Network:
         With ``record_final`` (default) the weights at the end of the run are sampled too (time
         ``net.t``), so the last column is the final state; a later run replaces that column with
         its own samples, so the interval stays regular and the record again ends with the
-        final state.
+        final state. ``to``: stream the record to this folder (see :meth:`record_spikes`).
 
         Returns a :class:`spiker.monitors.WeightRecord`; ``.values`` has shape
         (len(synapses), n_samples).
@@ -503,6 +546,8 @@ class Network:
                else check.index_array("synapses", synapses, projection.n))  # fmt: skip
         rec = WeightRecord(projection, idx, every, self.dt)
         rec.record_final = record_final
+        if to is not None:
+            rec.stream_to(to)
         self._state_records.append(rec)
         return rec
 
@@ -527,6 +572,91 @@ class Network:
             self._compiled = compile_network(self, self.parts)
         return self._compiled
 
+    # ---------------------------------------------------- store and restore
+    def _run_state(self) -> dict[str, np.ndarray]:
+        """Every array that a run carries from one step to the next, by name: what
+        :meth:`store` saves and :meth:`restore` loads back (spiker/store.py walks this and
+        :meth:`_generators`, and each record's ``_state``). State the engine gains must be
+        listed here."""
+        self._compile()  # sizes the ring buffer, synaptic currents and spike history
+        state = {
+            "step": np.array([self.step], np.int64),
+            "x": self._x,  # unit state, (state variables, units)
+            "p": self._p,  # parameters (a user may change them)
+            "I": self._I,
+            "I_const": self._I_const,
+            "ring": self._ring,  # pending input: spikes in flight
+            "I_syn": self._I_syn,
+            "hist": self._hist,  # recent spikes, for plastic arrivals
+            "hist_n": self._hist_n,
+        }
+        for k, proj in enumerate(self.projections):
+            state[f"projection{k}.weight"] = proj.weight
+            for key, arr in (proj._plastic or {}).items():  # traces, last updates, deferred
+                state[f"projection{k}.{key}"] = arr
+        for k, g in enumerate(self.groups):
+            if isinstance(g, PoissonSource):
+                state[f"group{k}.rate_hz"] = g.rate_hz
+        return state
+
+    def _set_run_state(self, state: dict[str, np.ndarray]) -> None:
+        """Load arrays of the names, shapes and dtypes of :meth:`_run_state`, in place."""
+        for name, arr in self._run_state().items():
+            if name == "step":
+                self.step = int(state[name][0])
+            else:
+                np.copyto(arr, state[name])
+
+    def _generators(self) -> dict:
+        """Everything that draws random numbers during a run, by name, each with ``state()``
+        and ``set_state(state)`` (besides ``rng``, which only the build draws from)."""
+        gens = {f"current{k}": b for k, b in enumerate(self._currents)}
+        gens.update({f"poisson_input{k}": b for k, b in enumerate(self._poisson_inputs)})
+        gens.update(
+            {f"group{k}": g for k, g in enumerate(self.groups) if isinstance(g, PoissonSource)}
+        )
+        return gens
+
+    def store(self, path: str | os.PathLike) -> None:
+        """Save everything a run depends on to the file ``path`` (written atomically: the old
+        file stays until the new one is complete): state, parameters, weights and plastic
+        state, spikes in flight, the step, every random generator, the records so far (a
+        streamed record: where it stands) and :attr:`meta`. Layout: docs/store.md."""
+        from spiker import store
+
+        store.store(self, path)
+
+    def restore(self, path: str | os.PathLike):
+        """Load a file written by :meth:`store` (or a checkpoint) into this network, which must
+        have been built the same way (same groups, projections, inputs and records); running on
+        then gives exactly what the stored network would have. A file of another layout is
+        refused with what differs, a damaged one with ``spiker.store.CheckpointError``.
+
+        Returns a :class:`spiker.store.CheckpointInfo` (time, the end of a checkpointed run,
+        :attr:`meta`)."""
+        from spiker import store
+
+        if self._running:
+            raise RuntimeError("restore() cannot be called during a run (from a callback)")
+        return store.restore(self, path)
+
+    def resume(self, path: str | os.PathLike, progress: bool | None = None, callback=None,
+               every_ms: float | None = None):  # fmt: skip
+        """Restore the checkpoint ``path`` of a run started with ``checkpoint=path`` and run on
+        to the end that run was given, writing checkpoints at the same interval. The result is
+        that of the run had it never stopped. ``callback``/``every_ms`` as in :meth:`run`.
+        Returns the :class:`spiker.store.CheckpointInfo` read."""
+        info = self.restore(path)
+        if info.t_end is None:
+            raise ValueError(
+                f"{os.fspath(path)!r} was written by store(), not by a run with checkpoint=: it "
+                "has no end to resume to (run the restored network for the time you want)"
+            )
+        remaining = info.end_step - self.step
+        self.run(remaining * self.dt, progress=progress, callback=callback, every_ms=every_ms,
+                 checkpoint=path, checkpoint_every=info.every_ms)  # fmt: skip
+        return info
+
     # -------------------------------------------------------------------- run
     def run(
         self,
@@ -534,6 +664,8 @@ class Network:
         progress: bool | None = None,
         callback=None,
         every_ms: float | None = None,
+        checkpoint: str | os.PathLike | None = None,
+        checkpoint_every: float | None = None,
     ) -> None:
         """Simulate ``duration`` ms more, continuing from where the last run stopped.
 
@@ -582,6 +714,14 @@ class Network:
             KeyboardInterrupt alike.
         every_ms : float
             Interval of the callback, ms, a positive multiple of dt; required with it.
+        checkpoint : path, optional
+            Keep a checkpoint of the run in this file (:meth:`store`, with the run's end time):
+            at the start, every ``checkpoint_every`` ms of model time and at the end. Each is
+            written atomically, so a crash leaves the last good one;
+            :meth:`resume` continues from it to the same end.
+        checkpoint_every : float, optional
+            Interval of the checkpoints, ms, a positive multiple of dt; without it, only the
+            start and the end.
 
         Ctrl+C stops the run between chunks of steps: everything recorded up to the last whole
         step is kept, the network can be run further, and KeyboardInterrupt is raised.
@@ -599,6 +739,37 @@ class Network:
             every = check.whole_steps("every_ms", every_ms, self.dt, interval=True)
         elif every_ms is not None:
             raise ValueError("every_ms is the interval of a callback; give callback= too")
-        if n_total == 0:
+        if self._running:
+            raise RuntimeError("run() cannot be called during a run (from a callback)")
+        check.run_values(self)
+        if callback is not None:  # what it writes into the arrays is checked as it returns
+            callback = _checked(callback)
+        keeper = None
+        if checkpoint is not None or checkpoint_every is not None:
+            from spiker.store import Checkpointer
+
+            keeper = Checkpointer(self, checkpoint, checkpoint_every, n_total)
+            callback, every = keeper.wrap(callback, every)
+        elif n_total == 0:
             return
-        simulate(self, self._compile(), n_total, progress, callback, every)
+        comp = self._compile()
+        streams.open_all(self)
+        self._running = True
+        try:
+            if keeper is not None:
+                keeper.write()  # the start: a crash before the first interval resumes here
+            if n_total:
+                simulate(self, comp, n_total, progress, callback, every)
+        finally:
+            self._running = False
+            streams.commit_all(self)
+        if keeper is not None:
+            keeper.write()
+
+
+def _checked(callback):
+    def call(net):
+        callback(net)
+        check.run_values(net)
+
+    return call

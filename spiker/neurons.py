@@ -160,8 +160,8 @@ class Izhikevich(NeuronModel):
                 f"recovery={self.recovery!r} is available with method='izhikevich' only; "
                 f"got method={self.method!r}"
             )
-        if len(self.coefficients) != 3:
-            raise ValueError(f"coefficients must be (k2, k1, k0); got {self.coefficients!r}")
+        if not isinstance(self.coefficients, tuple | list) or len(self.coefficients) != 3:
+            raise TypeError(f"coefficients must be (k2, k1, k0); got {self.coefficients!r}")
         for name, value in zip(("k2", "k1", "k0"), self.coefficients, strict=True):
             check.finite_float(f"coefficients[{name}]", value)
 
@@ -275,7 +275,7 @@ class LIF(NeuronModel):
         refractory = check.float_array("refractory", self.refractory, n)
         out[_lif.P_REF_STEPS] = np.floor((refractory * 1e-3 + 1e-3 * dt_s) / dt_s)
         out[_lif.P_STRICT] = self.threshold == ">"
-        out[_lif.P_E] = [math.exp(-dt / tau) for tau in out[_lif.P_TAU_M]]
+        out[_lif.P_E] = [math.exp(-dt / float(tau)) for tau in out[_lif.P_TAU_M]]
         return out
 
     def initial_state(self, n: int, v0, u0) -> np.ndarray:

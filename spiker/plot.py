@@ -75,9 +75,9 @@ def raster(
     stack = len({id(r.group) for r in records}) == len(records)
     t, y, c, offset, ticks = [], [], [], 0, []
     for k, rec in enumerate(records):
-        keep = slice(None) if window is None else (rec.t >= window[0]) & (rec.t < window[1])
-        t.append(rec.t[keep] / scale)
-        y.append(rec.i[keep].astype(np.float64) + (offset if stack else 0))
+        times, i = (rec.t, rec.i) if window is None else rec.window(*window)
+        t.append(times / scale)
+        y.append(i.astype(np.float64) + (offset if stack else 0))
         c.append(np.full(t[-1].shape[0], k))
         if stack:
             ticks.append((offset + rec.group.n / 2, names[k] if names else rec.group.name))

@@ -13,6 +13,7 @@ from contextlib import contextmanager
 import numba
 import numpy as np
 
+from spiker import streams
 from spiker.compile import Compiled
 from spiker.groups import PoissonSource, SpikeSource
 from spiker.kernels import izhikevich as kizh
@@ -63,7 +64,9 @@ def noise_entries(noises: list, N: int) -> tuple:
 class RunBuffers:
     """Preallocated outputs and per-chunk inputs of one run; appends to the records at the end."""
 
-    def __init__(self, net, n_total: int, comp: Compiled):
+    def __init__(self, net, n_total: int, comp: Compiled, horizon: int = 0):
+        """``horizon``: the run hands its records over at least every ``horizon`` steps (at
+        its multiples; 0: only at callbacks and the end), which bounds the buffers."""
         self.net = net
         self.comp = comp
         N = net.n
@@ -78,7 +81,12 @@ class RunBuffers:
         widths = [r.neurons.shape[0] for r in recs]
         sizes = [k * w for k, w in zip(rows, widths, strict=True)]
         rate_bytes = 4 * n_total * len(net._rate_records)
-        check_memory(recs, sizes, rate_bytes)
+        # the memory check counts the records kept in memory (streamed ones go to disk)
+        check_memory(recs, [0 if r._stream else z for r, z in zip(recs, sizes, strict=True)],
+                     rate_bytes)  # fmt: skip
+        if horizon:  # buffers for the steps between two hand-overs
+            rows = [min(k, -(-horizon // r.every)) for k, r in zip(rows, recs, strict=True)]
+            sizes = [k * w for k, w in zip(rows, widths, strict=True)]
         self.mon_var = np.array([_record_code(r) for r in recs], np.int64)
         self.mon_every = np.array([r.every for r in recs], np.int64)
         self.mon_base = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)[:-1]
@@ -97,7 +105,9 @@ class RunBuffers:
         # rate monitors
         self.rate_lo = np.array([r.group.start for r in net._rate_records], np.int64)
         self.rate_hi = np.array([r.group.stop for r in net._rate_records], np.int64)
-        self.rate_out = np.zeros((len(net._rate_records), n_total), np.int32)
+        self.rate_out = np.zeros(
+            (len(net._rate_records), min(n_total, horizon) if horizon else n_total), np.int32
+        )
         # spike monitors: one mask, one growing buffer
         self.mask = np.zeros(N, np.bool_)
         for r in net._spike_records:
@@ -341,7 +351,8 @@ def simulate(
     ``callback(net)`` after every step that ends at a multiple of ``every`` steps, records
     handed over whatever happens (see :meth:`spiker.Network.run`)."""
     groups, plastic = _kernel_groups(comp)
-    runtime = RunBuffers(net, n_total, comp)
+    hand_over = streams.flush_steps(net)  # streamed records go to disk at least this often
+    runtime = RunBuffers(net, n_total, comp, hand_over)
     structure = _structure(net)
     threads_before = numba.get_num_threads()
     numba.set_num_threads(min(comp.bounds.shape[0] - 1, numba.config.NUMBA_NUM_THREADS))
@@ -373,6 +384,8 @@ def simulate(
                 k = min(chunk, n_total - done)
                 if callback is not None:  # a chunk ends where the callback is due
                     k = min(k, every - net.step % every)
+                if hand_over:  # ... and where streamed records are due
+                    k = min(k, hand_over - net.step % hand_over)
                 tic = time.perf_counter()
                 in_kernel = True
                 status = runtime.advance(net.step, k, groups)
@@ -396,6 +409,8 @@ def simulate(
                 if callback is not None and advanced and net.step % every == 0:
                     in_kernel = False
                     groups, plastic = _call_back(net, comp, runtime, callback, plastic, structure)
+                elif hand_over and advanced and net.step % hand_over == 0:
+                    runtime.flush()
     finally:
         numba.set_num_threads(threads_before)
         if bar is not None:

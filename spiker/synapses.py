@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from spiker import _validate as check
+
 KINDS = ("jump", "pulse", "exponential")
 
 
@@ -83,13 +85,13 @@ class Projection:
 
     @weight.setter
     def weight(self, value) -> None:
-        arr = np.asarray(value, dtype=np.float64)
-        if arr.ndim == 0:
-            arr = np.full(self.n, arr.item())
-        if arr.shape != (self.n,):
-            raise ValueError(f"weight must be a scalar or have shape ({self.n},); got {arr.shape}")
-        if not np.all(np.isfinite(arr)):
-            raise ValueError("weight must be finite; found NaN or infinity")
+        arr = check.float_array("weight", value, self.n)
+        rule = self.plasticity
+        if rule is not None and arr.size and (arr.min() < rule.w_min or arr.max() > rule.w_max):
+            raise ValueError(
+                f"weight must lie in [w_min, w_max] = [{rule.w_min:g}, {rule.w_max:g}] of the "
+                f"plasticity rule of {self.name!r}; got values in [{arr.min():g}, {arr.max():g}]"
+            )
         self._weight[:] = arr
 
     @property

@@ -1,4 +1,4 @@
-"""Shared by every test: a reproducible hypothesis profile, and the count of hostile inputs tried.
+"""Shared by every test: reproducible hypothesis profiles, and the count of hostile inputs tried.
 
 The profile has no example database and derandomizes, so the same command runs the same examples
 every time. (Hypothesis also mixes in constants from the modules loaded so far, so a file run
@@ -22,6 +22,18 @@ settings.register_profile(
     suppress_health_check=[HealthCheck.too_slow],
 )
 settings.register_profile("explore", database=None, derandomize=False, deadline=None)
+#: tests/spiker/test_hostile_api.py: hostile input for the simulator's public API, applied by that
+#: module. Bounded and derandomized (the same examples every run, no example database), so the
+#: default test run stays short and reproducible; SIMULATOR_API_EXAMPLES=2000 searches further.
+settings.register_profile(
+    "simulator-api",
+    max_examples=int(os.environ.get("SIMULATOR_API_EXAMPLES", "150")),
+    derandomize=True,
+    database=None,
+    deadline=None,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "spiker"))
 
 

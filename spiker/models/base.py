@@ -54,11 +54,13 @@ class Model:
     initial: dict = field(default_factory=dict)
     wall_time: float = 0.0
 
-    def run(self, duration: float | None = None, progress: bool | None = None) -> Model:
-        """Run for ``duration`` ms (default ``self.duration``); returns self."""
+    def run(self, duration: float | None = None, progress: bool | None = None, **options) -> Model:
+        """Run for ``duration`` ms (default ``self.duration``); returns self. ``options`` go to
+        :meth:`spiker.Network.run` (``checkpoint=``, ``callback=``, ...)."""
         tic = time.perf_counter()
         try:
-            self.net.run(self.duration if duration is None else duration, progress=progress)
+            duration = self.duration if duration is None else duration
+            self.net.run(duration, progress=progress, **options)
         finally:
             self.wall_time += time.perf_counter() - tic
         return self
