@@ -742,6 +742,7 @@ class Network:
         if self._running:
             raise RuntimeError("run() cannot be called during a run (from a callback)")
         check.run_values(self)
+        _derive(self)
         if callback is not None:  # what it writes into the arrays is checked as it returns
             callback = _checked(callback)
         keeper = None
@@ -767,9 +768,18 @@ class Network:
             keeper.write()
 
 
+def _derive(net) -> None:
+    """Parameters computed from others follow what the user changed (Family.derive)."""
+    for g in net.groups:
+        derive = getattr(getattr(g, "family", None), "derive", None)
+        if derive is not None:
+            derive(net._p[:, g.start : g.stop], net.dt, g.name)
+
+
 def _checked(callback):
     def call(net):
         callback(net)
         check.run_values(net)
+        _derive(net)
 
     return call

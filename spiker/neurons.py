@@ -10,6 +10,7 @@ checklist for adding one.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -45,11 +46,30 @@ class Family:
         State variables, the columns of the kernel's state table, in order; all are recordable.
     params : tuple of str
         Per-neuron parameters, the columns of the kernel's parameter table, in order.
+    derive : callable or None
+        ``derive(p, dt, name)`` brings parameter rows that are computed from others (LIF's
+        ``E = exp(-dt/tau_m)``) up to date in ``p``, the family's block of the parameter table,
+        after a user changed them (``pop.tau_m[:] = 5``); called before each run and after each
+        callback; ``name`` (the population's) is for its error messages.
     """
 
     code: int
     state: tuple[str, ...]
     params: tuple[str, ...]
+    derive: Callable[[np.ndarray, float, str], None] | None = None
+
+
+def _lif_derive(p: np.ndarray, dt: float, name: str) -> None:
+    """LIF's ``E = exp(-dt/tau_m)`` where it no longer matches tau_m: found with NumPy's exp
+    (4 ulp apart), recomputed with libm's, as :meth:`LIF.parameters` does."""
+    tau, E = p[_lif.P_TAU_M], p[_lif.P_E]
+    if np.any(tau <= 0):
+        k = int(np.argmax(tau <= 0))
+        raise ValueError(f"{name}.tau_m holds {tau[k]} at index {k}; allowed: > 0 ms")
+    with np.errstate(all="ignore"):
+        stale = ~(np.abs(E - np.exp(-dt / tau)) <= 4 * np.spacing(E))
+    for k in np.flatnonzero(stale):
+        E[k] = math.exp(-dt / float(tau[k]))
 
 
 class NeuronModel:
@@ -377,6 +397,6 @@ class Izhikevich2007(NeuronModel):
 #: The registry: spec class -> family. One line per family.
 FAMILIES: dict[type, Family] = {
     Izhikevich: Family(FAMILY_IZHIKEVICH, _izh.STATE, _izh.PARAMS),
-    LIF: Family(FAMILY_LIF, _lif.STATE, _lif.PARAMS),
+    LIF: Family(FAMILY_LIF, _lif.STATE, _lif.PARAMS, _lif_derive),
     Izhikevich2007: Family(FAMILY_IZHIKEVICH2007, _i07.STATE, _i07.PARAMS),
 }

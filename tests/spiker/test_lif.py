@@ -122,3 +122,26 @@ def test_forward_euler_warns_when_the_step_is_large_for_tau_m():
         sp.Network(dt=5.0).add_neurons(1, sp.LIF(tau_m=20.0, method="euler"))
     error = abs((1 - 5 / 20) - math.exp(-5 / 20)) / math.exp(-5 / 20)
     assert error > 0.03  # the message's figure is a real error
+
+
+def test_tau_m_changed_after_the_build_takes_effect_in_the_next_run():
+    def net_with(tau_build, tau_run=None):
+        net = sp.Network(dt=0.1, seed=3)
+        pop = net.add_neurons(20, sp.LIF(tau_m=tau_build, method="exact"), name="lif")
+        net.add_current(pop, np.linspace(15.0, 40.0, 20))
+        if tau_run is not None:
+            pop.tau_m[:] = tau_run
+        v = net.record_state(pop, "v")
+        spikes = net.record_spikes(pop)
+        net.run(50.0, progress=False)
+        return pop, v, spikes
+
+    changed, v1, s1 = net_with(20.0, 5.0)
+    built, v2, s2 = net_with(5.0)
+    np.testing.assert_array_equal(changed.E, built.E)  # E = exp(-dt/tau_m), libm's
+    np.testing.assert_array_equal(v1.values, v2.values)
+    np.testing.assert_array_equal(s1.steps, s2.steps)
+    assert s1.count > 0
+    changed.tau_m[3] = 0.0
+    with pytest.raises(ValueError, match=r"lif.tau_m holds 0.0 at index 3; allowed: > 0 ms"):
+        changed.net.run(1.0, progress=False)
