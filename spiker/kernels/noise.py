@@ -9,8 +9,8 @@ from a (steps, units) array, cost about 13 us per step of izhikevich2003).
 
 The generator:
 
-- ``s = mix(key ^ (d * GOLDEN))`` seeds a SplitMix64 sequence (Steele, Lea & Flood 2014); its
-  words are ``mix(s + c * GOLDEN)``, c = 1, 2, ...
+- ``s = mix(key ^ (d * GOLDEN))`` is the first word and seeds a SplitMix64 sequence (Steele,
+  Lea & Flood 2014) for the rare draws that need more: ``mix(s + c * GOLDEN)``, c = 1, 2, ...
 - a word becomes N(0, 1) by the ziggurat method (Marsaglia & Tsang 2000) with 256 layers: the
   low 8 bits pick a layer, bit 8 the sign, the top 53 bits the abscissa; the fast path (about
   99% of draws) costs one word, a multiply and a compare; the wedges and the tail (beyond
@@ -72,43 +72,47 @@ def gauss(key, d, zk, zw, zf):
     """Draw ``d`` (int64 >= 0) of the N(0, 1) sequence of ``key`` (uint64)."""
     s = mix(key ^ (np.uint64(d) * GOLDEN))
     c = np.uint64(0)
+    u = s  # the first word; the next ones come from s's SplitMix64 sequence
     while True:
-        c += GOLDEN
-        u = mix(s + c)
         layer = np.int64(u & _LOW8)
-        negative = ((u >> _S8) & _ONE) == _ONE
+        sign = 1.0 - 2.0 * np.float64(np.int64((u >> _S8) & _ONE))  # no branch to mispredict
         a = u >> _S11
-        x = np.float64(a) * zw[layer]
+        x = np.float64(np.int64(a)) * zw[layer]  # (a < 2**53: a signed conversion, one instruction)
         if a < zk[layer]:
-            return -x if negative else x
+            return sign * x
         if layer == 0:  # the tail beyond R
             while True:
                 c += GOLDEN
-                u1 = (np.float64(mix(s + c) >> _S11) + 1.0) * _TO_UNIT  # (0, 1]
+                u1 = (np.float64(np.int64(mix(s + c) >> _S11)) + 1.0) * _TO_UNIT  # (0, 1]
                 c += GOLDEN
-                u2 = (np.float64(mix(s + c) >> _S11) + 1.0) * _TO_UNIT
+                u2 = (np.float64(np.int64(mix(s + c) >> _S11)) + 1.0) * _TO_UNIT
                 xx = -math.log(u1) / ZIG_R
                 yy = -math.log(u2)
                 if yy + yy > xx * xx:
-                    x = ZIG_R + xx
-                    return -x if negative else x
+                    return sign * (ZIG_R + xx)
         c += GOLDEN
-        u3 = np.float64(mix(s + c) >> _S11) * _TO_UNIT  # [0, 1)
+        u3 = np.float64(np.int64(mix(s + c) >> _S11)) * _TO_UNIT  # [0, 1)
         if zf[layer] + u3 * (zf[layer + 1] - zf[layer]) < math.exp(-0.5 * x * x):
-            return -x if negative else x
+            return sign * x
+        c += GOLDEN
+        u = mix(s + c)
 
 
 @inline_ir
 def add_noise(n, nz_ptr, nz_key, nz_mean, nz_std, nz_every, nz_val, nz_from, nz_next, zk, zw, zf,
               out, lo, hi):  # fmt: skip
     """Add the noise of step n to ``out[i]`` for units lo .. hi-1: unit i's entries
-    ``nz_ptr[i] .. nz_ptr[i+1]-1`` in the order the inputs were added. Entry e holds the value
-    ``nz_val[e]`` for steps ``nz_from[e] .. nz_next[e]-1`` and draws afresh outside them."""
+    ``nz_ptr[i] .. nz_ptr[i+1]-1`` in the order the inputs were added. Entry e draws every
+    ``nz_every[e]`` steps; it holds the value ``nz_val[e]`` for steps ``nz_from[e] ..
+    nz_next[e]-1`` and draws afresh outside them (an entry that draws every step holds none)."""
     for i in range(lo, hi):
         v = out[i]
         for e in range(nz_ptr[i], nz_ptr[i + 1]):
+            every = nz_every[e]
+            if every == 1:  # a fresh draw each step, nothing held
+                v += nz_mean[e] + nz_std[e] * gauss(nz_key[e], n, zk, zw, zf)
+                continue
             if n >= nz_next[e] or n < nz_from[e]:
-                every = nz_every[e]
                 d = n // every
                 nz_val[e] = nz_mean[e] + nz_std[e] * gauss(nz_key[e], d, zk, zw, zf)
                 nz_from[e] = d * every

@@ -1,8 +1,8 @@
 """The kernel's Gaussian noise (spiker/kernels/noise.py) against a NumPy reference, and its
 distribution.
 
-The reference follows the generator's definition: SplitMix64 words of the seed
-``mix(key ^ d * GOLDEN)``, and Marsaglia & Tsang's ziggurat with 256 layers built from the
+The reference follows the generator's definition: the word ``s = mix(key ^ d * GOLDEN)``, then
+SplitMix64 words of the seed s, and Marsaglia & Tsang's ziggurat with 256 layers built from the
 published constants (r = 3.6541528853610088, layer area v = r f(r) + the tail's area).
 """
 
@@ -47,9 +47,13 @@ def gauss_np(keys: np.ndarray, d: np.ndarray) -> np.ndarray:
     out = np.empty(keys.shape[0])
     todo = np.arange(keys.shape[0])
     c = np.zeros(keys.shape[0], np.uint64)
+    first = True
     while todo.size:
-        c[todo] += GOLDEN
-        u = mix_np(s[todo] + c[todo])
+        if first:  # the first word is s itself
+            u, first = s[todo], False
+        else:
+            c[todo] += GOLDEN
+            u = mix_np(s[todo] + c[todo])
         layer = (u & np.uint64(0xFF)).astype(np.int64)
         sign = np.where((u >> np.uint64(8)) & np.uint64(1), -1.0, 1.0)
         a = u >> np.uint64(11)
