@@ -124,12 +124,18 @@ def _static_part(projs, N, bounds, taus) -> StaticPart:
     seg_ptr = np.ascontiguousarray(
         np.stack([seg_ptr[t * N : (t + 1) * N + 1] for t in range(T)])
     )  # fmt: skip
+    post = post[order]
+    seg_lo = np.concatenate([starts, [n]]).astype(np.int64)
+    # dense segments: onto consecutive units (no break in post + 1 inside the segment)
+    breaks = np.concatenate([[0], np.cumsum(np.diff(post) != 1)]) if n else np.zeros(0, np.int64)
+    dense = breaks[seg_lo[1:] - 1] == breaks[seg_lo[:-1]] if n else np.zeros(0, np.bool_)
     arrays = Static(
         seg_ptr=seg_ptr,
         seg_buf=(minor[starts] // span).astype(np.int64),
         seg_delay=(minor[starts] % span).astype(np.int64),
-        seg_lo=np.concatenate([starts, [n]]).astype(np.int64),
-        post=post[order],
+        seg_lo=seg_lo,
+        seg_dense=np.ascontiguousarray(dense, np.bool_),
+        post=post,
         w=np.zeros(0),
     )
     where = None

@@ -356,11 +356,17 @@ def _propagate(n, fired, n_fired, static, ring, t):
     segment of equal (buffer, delay), for the synapses onto the units of part t."""
     seg_ptr, seg_buf, seg_delay, seg_lo = static.seg_ptr[t], static.seg_buf, static.seg_delay, \
         static.seg_lo  # fmt: skip
-    post, w = static.post, static.w
+    post, w, dense = static.post, static.w, static.seg_dense
     L = ring.shape[1]
     for q in range(n_fired):
         i = fired[q]
         for g in range(seg_ptr[i], seg_ptr[i + 1]):
             target = ring[seg_buf[g], (n + seg_delay[g]) % L]
-            for s in range(seg_lo[g], seg_lo[g + 1]):
-                target[post[s]] += w[s]
+            lo, hi = seg_lo[g], seg_lo[g + 1]
+            if dense[g]:  # onto consecutive units (all-to-all): a contiguous add that vectorises
+                shift = post[lo] - lo
+                for s in range(lo, hi):
+                    target[shift + s] += w[s]
+            else:
+                for s in range(lo, hi):
+                    target[post[s]] += w[s]

@@ -62,9 +62,10 @@ Inputs = namedtuple(
 #: Static synapses, a CSR by presynaptic unit whose rows are cut into segments of equal
 #: (buffer, delay): for the part t of the units (one per thread), segments
 #: ``seg_ptr[t, i] .. seg_ptr[t, i+1]-1`` of unit i cover synapses ``seg_lo[g] .. seg_lo[g+1]-1``
-#: onto units of that part, all written into one ring-buffer row. ``post`` (int32) and ``w``
+#: onto units of that part, all written into one ring-buffer row; ``seg_dense`` (bool) marks the
+#: segments onto consecutive units (post[s] = post[lo] + s - lo). ``post`` (int32) and ``w``
 #: (float64) per synapse. The network has two: delays of one step or more, and zero delays.
-Static = namedtuple("Static", "seg_ptr seg_buf seg_delay seg_lo post w")
+Static = namedtuple("Static", "seg_ptr seg_buf seg_delay seg_lo seg_dense post w")
 
 #: Pending input and synaptic currents (state that persists across runs). ``ring`` (2 + channels,
 #: L, N); ``I_syn`` (channels, N); ``decay`` = exp(-dt/tau) and ``tau`` (ms) per channel.
