@@ -17,7 +17,23 @@ import numpy as np
 
 from spiker import _validate as check
 from spiker.kernels.layout import BUF_EXP0, BUF_JUMP, BUF_PULSE, Plastic, Static
-from spiker.kernels.plasticity import N_STATE
+from spiker.kernels.plasticity import (
+    N_RF,
+    N_RI,
+    N_STATE,
+    RF_BASELINE,
+    RF_C_DECAY,
+    RF_C_MAX,
+    RF_C_MIN,
+    RF_K_B,
+    RF_K_D,
+    RI_MOD_INTERVAL,
+    RI_MODULATOR,
+    RI_SCHEDULE,
+    SCHEDULE_CONTINUOUS,
+    SCHEDULE_INTERVAL,
+)
+from spiker.modulation import IntervalModulation
 
 _BUF_FOR_KIND = {"pulse": BUF_PULSE, "jump": BUF_JUMP}
 # per plastic synapse, the columns S_* of kernels/plasticity.py (steps stored as float64)
@@ -157,15 +173,17 @@ def compile_network(net) -> Compiled:
         index.setdefault(id(p.plasticity), len(index))
     rules = list({id(p.plasticity): p.plasticity for p in plastic}.values())
     prule = _cat([np.full(p.n, index[id(p.plasticity)]) for p in plastic], np.int32)
-    rf = np.zeros((len(rules), 8))
-    ri = np.zeros((len(rules), 3), np.int64)
+    rf = np.zeros((len(rules), N_RF))
+    ri = np.zeros((len(rules), N_RI), np.int64)
     for k, r in enumerate(rules):
-        rf[k] = (r.a_plus, r.a_minus, r.tau_plus, r.tau_minus, r.w_min, r.w_max, 0.0, 0.0)
-        ri[k] = (r.pairing == "nearest", r.rule == "multiplicative", 0)
+        rf[k, :8] = (r.a_plus, r.a_minus, r.tau_plus, r.tau_minus, r.w_min, r.w_max, 0.0, 0.0)
+        ri[k, :3] = (r.pairing == "nearest", r.rule == "multiplicative", 0)
         if r.update is not None:
-            rf[k, 6:] = (r.update.bias, r.update.decay)
+            rf[k, 6:8] = (r.update.bias, r.update.decay)
             ri[k, 2] = check.whole_steps("SpnetUpdate interval", r.update.interval, net.dt,
                                          interval=True)  # fmt: skip
+        if r.modulation is not None:
+            _modulation_row(r.modulation, net.dt, rf[k], ri[k])
     # state rows in postsynaptic order (a postsynaptic spike then reads its incoming synapses
     # in sequence: these are the most frequent events); the CSR by presynaptic unit points at them
     sorder = np.lexsort((ppre, ppost))
@@ -209,6 +227,20 @@ def compile_network(net) -> Compiled:
             np.int64,
         ),  # fmt: skip
     )
+
+
+def _modulation_row(mod, dt: float, rf: np.ndarray, ri: np.ndarray) -> None:
+    """A modulated rule's columns of the rule tables (kernels/plasticity.py RF_*, RI_*)."""
+    rf[RF_C_DECAY] = mod.c_decay(dt)
+    rf[RF_C_MIN], rf[RF_C_MAX] = mod.c_min, mod.c_max
+    rf[RF_BASELINE] = mod.baseline
+    ri[RI_MODULATOR] = mod.dopamine.index
+    if isinstance(mod, IntervalModulation):
+        ri[RI_SCHEDULE] = SCHEDULE_INTERVAL
+        ri[RI_MOD_INTERVAL] = check.whole_steps("interval", mod.interval, dt, interval=True)
+    else:
+        ri[RI_SCHEDULE] = SCHEDULE_CONTINUOUS
+        rf[RF_K_B], rf[RF_K_D] = mod.coefficients(dt)
 
 
 def _decay_tables(rf: np.ndarray, dt: float, size: int = 4096) -> np.ndarray:

@@ -83,6 +83,32 @@ class Noise:
 
 
 @dataclass(frozen=True, eq=False)
+class UniformNoise:
+    """Uniform current ``low + (high - low) * U[0, 1)``, a fresh independent draw per neuron every
+    ``interval`` ms, held in between (daspnet.m's thalamic input ``13*(rand(N,1)-0.5)``, uniform
+    in [-6.5, 6.5) each ms: ``low=-6.5, high=6.5, interval=1``). ``interval=None`` draws every
+    step. ``low`` and ``high`` are scalars or one value per target neuron. Draws come from a
+    generator spawned from the network's seed.
+    """
+
+    low: object = -1.0
+    high: object = 1.0
+    interval: float | None = None
+
+    def __post_init__(self) -> None:
+        low = check.float_array("low", self.low)
+        high = check.float_array("high", self.high)
+        if low.ndim and high.ndim and low.shape != high.shape:
+            raise ValueError(
+                f"low and high must have the same length; got {low.shape[0]} and {high.shape[0]}"
+            )
+        if np.any(high < low):
+            raise ValueError(f"high must be >= low; got low={self.low!r}, high={self.high!r}")
+        if self.interval is not None:
+            check.finite_float("interval", self.interval, positive=True)
+
+
+@dataclass(frozen=True, eq=False)
 class RandomPulse:
     """Each ``interval`` ms, ``k`` target neurons drawn uniformly (with replacement) receive
     ``amplitude`` for that interval (spnet's thalamic input: one random neuron gets I = 20 each
@@ -170,9 +196,13 @@ class BoundCurrent:
             self.every = check.whole_steps("interval", spec.interval, dt, interval=True)
             self.rng = rng
             self.held = None  # target columns of the current interval
-        elif isinstance(spec, Noise):
-            self.mean = check.float_array("mean", spec.mean, n)
-            self.std = check.float_array("std", spec.std, n)
+        elif isinstance(spec, Noise | UniformNoise):
+            if isinstance(spec, Noise):
+                self.mean = check.float_array("mean", spec.mean, n)
+                self.std = check.float_array("std", spec.std, n)
+            else:
+                self.low = check.float_array("low", spec.low, n)
+                self.width = check.float_array("high", spec.high, n) - self.low
             self.every = (
                 1
                 if spec.interval is None
@@ -200,6 +230,15 @@ class BoundCurrent:
             picks = self._held(steps, lambda m: self.rng.integers(0, n, (m, spec.k), np.int64))
             chosen = self.cols[picks]  # (k steps, spec.k) global indices
             np.add.at(out, (np.repeat(np.arange(k), spec.k), chosen.ravel()), spec.amplitude)
+        elif isinstance(spec, UniformNoise):
+
+            def uniform(m: int) -> np.ndarray:
+                draws = self.rng.random((m, self.cols.shape[0]))
+                draws *= self.width
+                draws += self.low
+                return draws
+
+            out[:, self.where] += self._held(steps, uniform)
         else:
 
             def gaussian(m: int) -> np.ndarray:

@@ -19,18 +19,21 @@ from spiker.kernels.layout import (
     FAMILY_IZHIKEVICH,
     FAMILY_IZHIKEVICH2007,
     FAMILY_LIF,
+    REC_CONCENTRATION,
+    REC_ELIGIBILITY,
     REC_I,
     REC_I_SYN,
     REC_WEIGHT,
     STATUS_DIVERGED,
     STATUS_SPIKES_FULL,
     Inputs,
+    Modulators,
     Neurons,
     Records,
     Scratch,
     Synaptic,
 )
-from spiker.kernels.plasticity import S_W
+from spiker.kernels.plasticity import S_SD, S_W
 
 _VAR_BUDGET = 2_000_000  # float64 entries of the per-chunk time-varying current (16 MB)
 
@@ -59,13 +62,7 @@ class RunBuffers:
         self.mon_base = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)[:-1]
         self.mon_ptr = np.concatenate([[0], np.cumsum(widths)]).astype(np.int64)
         self.mon_idx = np.concatenate(
-            [
-                comp.p_of[id(r.projection)][r.synapses]
-                if r.var == "w"
-                else r.neurons + r.group.start
-                for r in recs
-            ]
-            or [np.zeros(0, np.int64)]
+            [_record_index(r, comp) for r in recs] or [np.zeros(0, np.int64)]
         ).astype(np.int64)
         self.mon_out = np.empty(int(sum(sizes)))
         self.mon_rows = np.zeros(len(recs), np.int64)
@@ -127,6 +124,9 @@ class RunBuffers:
         plastic = groups["plastic"]
         if plastic is not None:
             plastic = plastic._replace(hist=net._hist, hist_n=net._hist_n)
+        mod = groups["mod"]
+        if mod is not None:  # this chunk's scheduled releases
+            mod = mod._replace(conc=net._mod_conc, rel_var=released(net, n_start, k))
         scratch = Scratch(self.fired, self.spiked, self.info)
         done = 0
         while done < k:
@@ -134,7 +134,7 @@ class RunBuffers:
                             self.comp.pin_col, self.comp.pin_buf)  # fmt: skip
             n = run_steps(
                 n_start + done, k - done, net.dt, neurons, inputs, groups["static"],
-                groups["static0"], syn, plastic, self.records(net.step - self.n0), scratch,
+                groups["static0"], syn, plastic, mod, self.records(net.step - self.n0), scratch,
             )  # fmt: skip
             done += n
             net.step = n_start + done
@@ -187,6 +187,10 @@ class RunBuffers:
         net = self.net
         if rec.var == "w":
             return plastic[idx, S_W].copy()
+        if rec.var == "c":
+            return plastic[idx, S_SD].copy()
+        if rec.var == "d":
+            return net._mod_conc[idx].copy()
         if rec.var == "I_syn":
             return net._I_syn[:, idx].sum(axis=0) if net._I_syn.shape[0] else np.zeros(idx.size)
         return net._x[rec.group.state.index(rec.var), idx].copy()
@@ -199,10 +203,24 @@ def present(family: np.ndarray) -> tuple:
     return tuple(np.int8(1) if np.any(family == code) else None for code in codes)
 
 
+def _record_index(rec, comp: Compiled) -> np.ndarray:
+    """What a state monitor samples: plastic state rows ("w", "c"), a neuromodulator ("d") or
+    global unit indices."""
+    if rec.var in ("w", "c"):
+        return comp.p_of[id(rec.projection)][rec.synapses]
+    if rec.var == "d":
+        return np.array([rec.dopamine.index], np.int64)
+    return rec.neurons + rec.group.start
+
+
 def _record_code(rec) -> int:
     """The kernel's code of a state monitor's variable (kernels/layout.py REC_*)."""
     if rec.var == "w":
         return REC_WEIGHT
+    if rec.var == "c":
+        return REC_ELIGIBILITY
+    if rec.var == "d":
+        return REC_CONCENTRATION
     if rec.var == "I":
         return REC_I
     if rec.var == "I_syn":
@@ -218,7 +236,7 @@ def check_memory(recs, sizes, rate_bytes) -> None:
     if total > 0.8 * available:
         big = max(range(len(sizes)), key=sizes.__getitem__) if sizes else None
         what = (
-            f"record_state({recs[big].group.name!r}, {recs[big].var!r}) needs "
+            f"record_state({getattr(recs[big].group, 'name', None)!r}, {recs[big].var!r}) needs "
             f"{8 * sizes[big] / 2**30:.2f} GiB"
             if big is not None
             else f"population rates need {rate_bytes / 2**30:.2f} GiB"
@@ -252,22 +270,60 @@ def sigint_flag():
         signal.signal(signal.SIGINT, previous)
 
 
-def _kernel_groups(comp: Compiled) -> tuple[dict, np.ndarray]:
+def _kernel_groups(net, comp: Compiled) -> tuple[dict, np.ndarray]:
     """The run's fixed kernel groups, with the projections' present weights."""
     plastic = gather_plastic(comp)
     groups = {
         "static": comp.static.with_weights(),
         "static0": comp.static0.with_weights(),
         "plastic": comp.plastic_arrays._replace(ps=plastic) if comp.plastic else None,
+        "mod": modulators(net),
     }
     return groups, plastic
+
+
+def modulators(net) -> Modulators | None:
+    """The kernel's ``Modulators`` group (kernels/layout.py) of the network's dopamine; None
+    when it has none. ``conc`` and ``rel_var`` are set per chunk."""
+    mods = net._modulators
+    if not mods:
+        return None
+    units, which, amounts = [], [], []
+    for m, da in enumerate(mods):
+        for group, local, amount in da._on_spikes:
+            cols = local + group.start
+            units.append(cols)
+            which.append(np.full(cols.shape[0], m, np.int64))
+            amounts.append(amount)
+    units = np.concatenate(units) if units else np.zeros(0, np.int64)
+    order = np.argsort(units, kind="stable")
+    ptr = np.zeros(net.n + 1, np.int64)
+    np.cumsum(np.bincount(units, minlength=net.n), out=ptr[1:])
+    return Modulators(
+        conc=net._mod_conc,
+        decay=np.array([da.decay for da in mods]),
+        before=np.zeros(len(mods)),
+        rel_var=np.zeros((0, len(mods))),
+        src_ptr=ptr,
+        src_mod=(np.concatenate(which) if which else np.zeros(0, np.int64))[order],
+        src_amount=(np.concatenate(amounts) if amounts else np.zeros(0))[order],
+    )
+
+
+def released(net, n_start: int, k: int) -> np.ndarray:
+    """The amounts each neuromodulator releases in steps ``n_start .. n_start + k - 1`` by
+    schedule, shape (k, M); (0, M) when nothing is scheduled."""
+    mods = net._modulators
+    if not any(da._steps.size for da in mods):
+        return np.zeros((0, len(mods)))
+    return np.stack([da.released(n_start, k) for da in mods], axis=1)
 
 
 def _structure(net) -> tuple:
     """What a run's buffers and compiled arrays were made for."""
     return (net._compiled, len(net.groups), len(net.projections), len(net._currents),
             len(net._poisson_inputs), len(net._spike_records), len(net._state_records),
-            len(net._rate_records))  # fmt: skip
+            len(net._rate_records), len(net._modulators))  # fmt: skip
 
 
 def _call_back(net, comp, runtime, callback, plastic, structure):
@@ -283,7 +339,7 @@ def _call_back(net, comp, runtime, callback, plastic, structure):
             "monitor); a callback may change values (weights, state, currents), the structure "
             "only between runs"
         )
-    return _kernel_groups(comp)
+    return _kernel_groups(net, comp)
 
 
 def simulate(
@@ -292,7 +348,7 @@ def simulate(
     """Run ``n_total`` steps of ``net`` in chunks: progress bar, Ctrl+C between chunks,
     ``callback(net)`` after every step that ends at a multiple of ``every`` steps, records
     handed over whatever happens (see :meth:`spiker.Network.run`)."""
-    groups, plastic = _kernel_groups(comp)
+    groups, plastic = _kernel_groups(net, comp)
     runtime = RunBuffers(net, n_total, comp)
     structure = _structure(net)
     in_kernel = True  # the kernel's plastic state is newer than the projections' weights

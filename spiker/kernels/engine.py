@@ -18,6 +18,8 @@ from spiker.kernels.layout import (
     BUF_JUMP,
     BUF_PULSE,
     FAMILY_SOURCE,
+    REC_CONCENTRATION,
+    REC_ELIGIBILITY,
     REC_I,
     REC_I_SYN,
     REC_WEIGHT,
@@ -29,7 +31,9 @@ from spiker.kernels.layout import (
     UPDATE_INTEGRATE,
 )
 from spiker.kernels.plasticity import (
+    S_SD,
     S_W,
+    apply_modulation,
     remember_spikes,
     stdp_apply_deferred,
     stdp_arrivals,
@@ -38,12 +42,15 @@ from spiker.kernels.plasticity import (
 
 
 @kernel
-def run_steps(n_start, n_steps, dt, neurons, inputs, static, static0, syn, plastic, rec, scratch):
+def run_steps(
+    n_start, n_steps, dt, neurons, inputs, static, static0, syn, plastic, mod, rec, scratch
+):
     """Advance the network from step ``n_start`` by up to ``n_steps`` steps.
 
     ``static`` holds the static synapses with delays of one step or more, ``static0`` those of
     zero delay; ``plastic`` is None when there are no plastic synapses (their code is then not
-    compiled). Returns the number of steps completed; ``scratch.info[0]`` is a STATUS_* code.
+    compiled), ``mod`` (neuromodulators) likewise. Returns the number of steps completed;
+    ``scratch.info[0]`` is a STATUS_* code.
     Stops early, with the state consistent at a step boundary, when the spike buffer could
     overflow or a state diverges.
     """
@@ -67,7 +74,7 @@ def run_steps(n_start, n_steps, dt, neurons, inputs, static, static0, syn, plast
             info[0] = STATUS_SPIKES_FULL
             return k
         # 1. record state at n*dt; plastic spikes that arrive now are delivered and depress
-        _record_state(n, at_start, neurons, syn, plastic, rec)
+        _record_state(n, at_start, neurons, syn, plastic, mod, rec)
         if plastic is not None:
             stdp_arrivals(n, dt, plastic, syn.ring, np.int64(1), n)
         # 2.-6. input, integration, threshold, (arrivals, reset): one pass per unit
@@ -89,12 +96,15 @@ def run_steps(n_start, n_steps, dt, neurons, inputs, static, static0, syn, plast
             if plastic is not None:
                 stdp_arrivals(n, dt, plastic, syn.ring, at_start, at_start)
             _update_units(n, row, dt, neurons, inputs, syn, scratch, second_pass)
-        _record_state(n, after_input, neurons, syn, plastic, rec)
+        _record_state(n, after_input, neurons, syn, plastic, mod, rec)
         # 7. record spikes
         _record_spikes(n, k, fired, n_fired, rec)
         # 8. propagate
         _propagate(n, fired, n_fired, static, syn.ring)
-        # 9. plasticity
+        # 9. plasticity. Neuromodulation first (issue 13: concentrations decay, modulated
+        #    weights move, releases of step n), then potentiation and deferred (spnet) updates
+        if mod is not None:
+            apply_modulation(n, row, fired, n_fired, plastic, mod)
         if plastic is not None:
             stdp_post_spikes(n, dt, fired, n_fired, plastic)
             stdp_apply_deferred(n, plastic)
@@ -118,8 +128,24 @@ def _weight(plastic, p):
     return plastic.ps[p, S_W]
 
 
+@inline
+def _eligibility(plastic, p):
+    """The eligibility trace (or deferred change) of plastic state row p."""
+    if plastic is None:
+        return 0.0
+    return plastic.ps[p, S_SD]
+
+
+@inline
+def _concentration(mod, m):
+    """The concentration of neuromodulator m (the group is None without neuromodulators)."""
+    if mod is None:
+        return 0.0
+    return mod.conc[m]
+
+
 @phase
-def _record_state(n, phase, neurons, syn, plastic, rec):
+def _record_state(n, phase, neurons, syn, plastic, mod, rec):
     """State monitors due at step n. ``phase`` 0, at the start of the step: every variable but
     ``REC_I`` (its value at n*dt). ``phase`` 1, after the integration: ``REC_I`` (the input
     current of step n), and every monitor due at n moves on to its next row.
@@ -150,6 +176,10 @@ def _record_state(n, phase, neurons, syn, plastic, rec):
                     value += I_syn[ch, j]
             elif var == REC_WEIGHT:
                 value = _weight(plastic, j)
+            elif var == REC_ELIGIBILITY:
+                value = _eligibility(plastic, j)
+            elif var == REC_CONCENTRATION:
+                value = _concentration(mod, j)
             else:
                 value = 0.0
             mon_out[base + q] = value

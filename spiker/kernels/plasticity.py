@@ -8,8 +8,9 @@ synapses in sequence; a CSR by presynaptic unit sorted by delay (``pptr``; entry
 A state row of ``ps`` (P, 8) is 64 bytes: weight (``S_W``), pre trace (``S_X``) and the step
 of its last update (``S_XL``), post trace (``S_Y``, ``S_YL``), deferred change (``S_SD``), rule
 index (``S_RULE``), padding. Rule parameters are rows of ``rf`` (float: a_plus, a_minus,
-tau_plus, tau_minus, w_min, w_max, bias, decay) and ``ri`` (int: nearest, multiplicative,
-interval_steps; 0 means immediate). ``dec[r, 0, k]`` and ``dec[r, 1, k]`` hold
+tau_plus, tau_minus, w_min, w_max, bias, decay, then the modulation's baseline, c_decay, k_b, k_d,
+c_min, c_max) and ``ri`` (int: nearest, multiplicative, interval_steps (0 means immediate), then
+the modulation's schedule, interval_steps and modulator). ``dec[r, 0, k]`` and ``dec[r, 1, k]`` hold
 ``exp(-(k*dt)/tau_plus)`` and ``exp(-(k*dt)/tau_minus)`` for k < dec.shape[2], computed with the
 same libm ``exp`` as the fallback, so a table hit and a call give the same bits.
 """
@@ -20,13 +21,20 @@ from spiker.kernels._jit import inline_ir, phase
 
 RF_A_PLUS, RF_A_MINUS, RF_TAU_PLUS, RF_TAU_MINUS, RF_W_MIN, RF_W_MAX, RF_BIAS, RF_DECAY = range(8)
 RI_NEAREST, RI_MULTIPLICATIVE, RI_INTERVAL = range(3)
+# dopamine modulation (issue 13; spiker/modulation.py): the eligibility trace c is column S_SD
+RF_BASELINE, RF_C_DECAY, RF_K_B, RF_K_D, RF_C_MIN, RF_C_MAX = range(8, 14)
+RI_SCHEDULE, RI_MOD_INTERVAL, RI_MODULATOR = range(3, 6)
+N_RF, N_RI = 14, 6  # widths of the rule tables
+SCHEDULE_NONE, SCHEDULE_INTERVAL, SCHEDULE_CONTINUOUS = range(3)
 S_W, S_X, S_XL, S_Y, S_YL, S_SD, S_RULE = range(7)
 N_STATE = 8  # columns of ps (one padding column: a row is 64 bytes)
 
 
 @inline_ir
 def _change(p, dw, ps, r, rf, ri):
-    if ri[r, RI_INTERVAL] > 0:
+    if ri[r, RI_SCHEDULE] != SCHEDULE_NONE:
+        _modulated_change(p, dw, ps, r, rf)
+    elif ri[r, RI_INTERVAL] > 0:
         ps[p, S_SD] += dw
     else:
         w = ps[p, S_W] + dw
@@ -148,3 +156,74 @@ def remember_spikes(n, fired, n_fired, pl):
     for q in range(n_fired):
         hist[h, q] = fired[q]
     pl.hist_n[h] = n_fired
+
+
+# ---- dopamine modulation (issue 13) -----------------------------------------------------------
+@inline_ir
+def _modulated_change(p, dw, ps, r, rf):
+    """A modulated rule's STDP change goes into the eligibility trace c (column S_SD), clipped to
+    [c_min, c_max] (infinite bounds leave it as it is)."""
+    c = ps[p, S_SD] + dw
+    ps[p, S_SD] = min(max(c, rf[r, RF_C_MIN]), rf[r, RF_C_MAX])
+
+
+@inline_ir
+def _modulated_updates(n, pl, before, conc):
+    """Weights of the modulated rules due at step n move by their eligibility traces.
+
+    Interval schedule (daspnet.m), where ``(n + 1) % interval_steps == 0``:
+    ``w += (baseline + d) * c; c *= c_decay``, d the concentration after this step's decay.
+    Continuous schedule, every step: ``w += c * (k_b + k_d * d0); c *= c_decay``, d0 the
+    concentration at the start of the step (``before``): the exact integral of
+    ``dw/dt = (baseline + d) c / tau_s`` over the step (spiker/modulation.py). w is clipped to
+    [w_min, w_max]."""
+    ps, rf, ri = pl.ps, pl.rf, pl.ri
+    due = False
+    for r in range(ri.shape[0]):
+        s = ri[r, RI_SCHEDULE]
+        if s == SCHEDULE_CONTINUOUS or (
+            s == SCHEDULE_INTERVAL and (n + 1) % ri[r, RI_MOD_INTERVAL] == 0
+        ):
+            due = True
+    if not due:
+        return
+    for p in range(ps.shape[0]):
+        r = int(ps[p, S_RULE])
+        s = ri[r, RI_SCHEDULE]
+        if s == SCHEDULE_INTERVAL:
+            if (n + 1) % ri[r, RI_MOD_INTERVAL] != 0:
+                continue
+            w = ps[p, S_W] + (rf[r, RF_BASELINE] + conc[ri[r, RI_MODULATOR]]) * ps[p, S_SD]
+        elif s == SCHEDULE_CONTINUOUS:
+            w = ps[p, S_W] + ps[p, S_SD] * (
+                rf[r, RF_K_B] + rf[r, RF_K_D] * before[ri[r, RI_MODULATOR]]
+            )
+        else:
+            continue
+        ps[p, S_W] = min(max(w, rf[r, RF_W_MIN]), rf[r, RF_W_MAX])
+        ps[p, S_SD] *= rf[r, RF_C_DECAY]
+
+
+@phase
+def apply_modulation(n, row, fired, n_fired, pl, mod):
+    """Step n's neuromodulation, after the arrivals (and their depression) of step n and before
+    the potentiation at its spikes: every concentration decays by its factor per step; the
+    modulated rules due at n update their weights (``pl`` is None without plastic synapses);
+    then the releases of step n are added: scheduled (``mod.rel_var[row]``) and at the spikes
+    of step n (units ``i`` with entries ``mod.src_ptr[i] .. mod.src_ptr[i+1]-1``)."""
+    conc, decay, before = mod.conc, mod.decay, mod.before
+    for m in range(conc.shape[0]):
+        before[m] = conc[m]
+        conc[m] *= decay[m]
+    if pl is not None:
+        _modulated_updates(n, pl, before, conc)
+    rel_var = mod.rel_var
+    if rel_var.shape[0] > 0:
+        for m in range(conc.shape[0]):
+            conc[m] += rel_var[row, m]
+    src_ptr, src_mod, src_amount = mod.src_ptr, mod.src_mod, mod.src_amount
+    if src_mod.shape[0] > 0:
+        for q in range(n_fired):
+            i = fired[q]
+            for e in range(src_ptr[i], src_ptr[i + 1]):
+                conc[src_mod[e]] += src_amount[e]
