@@ -1,0 +1,258 @@
+"""Izhikevich (2007), "Solving the distal reward problem through linkage of STDP and dopamine
+signaling", Cerebral Cortex 17:2443-2452, figure 1: the program daspnet.m (ModelDB 84167)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+import spiker as sp
+from spiker import _validate as check
+from spiker.models.base import Model, catalogue
+
+#: daspnet.m's constants: the STDP traces decay by 0.95 per ms (tau = -1/ln 0.95 = 19.5 ms),
+#: LTP adds the presynaptic trace (0.1 at a spike), LTD subtracts 1.5 x the postsynaptic trace as
+#: it reads it one ms after the spike (0.15 * 0.95**(lag - 1) = (0.15/0.95) * 0.95**lag).
+TAU_STDP = -1.0 / math.log(0.95)
+A_PLUS, A_MINUS = 0.1, 0.15 / 0.95
+W_MAX = 4.0
+COINCIDENCE_MS = (1, 19)  # n2 fires 1..19 ms after n1's last spike (daspnet: interval = 20)
+REWARD_DELAY_MS = (1001, 3000)  # a reward this many ms (uniform, whole) after the detection
+REWARD = 0.5
+CHECK_MS = 100.0  # the callback's interval: exact, since every reward lands >= 1 s later
+
+
+@dataclass
+class DistalRewardModel(Model):
+    """daspnet.m: the network, its rewarded synapse and the rewards given so far.
+
+    Attributes (besides :class:`Model`'s)
+    ----------
+    dopamine : sp.Dopamine
+    n1, n2 : int
+        The presynaptic and postsynaptic neuron of the rewarded synapse.
+    synapse : int
+        Its index in ``projections["exc"]``.
+    rewards : list of int
+        Steps at which a reward is released (each once, sorted as scheduled).
+    rng : numpy.random.Generator
+        Draws the reward delays.
+    """
+
+    dopamine: object = None
+    n1: int = 0
+    n2: int = 0
+    synapse: int = 0
+    rewards: list = field(default_factory=list)
+    rng: object = None
+    _last_n1: int = -(10**9)  # step of n1's last spike
+    _seen: int = 0  # spikes of records["pair"] already read
+    _scheduled: set = field(default_factory=set)  # the steps in rewards
+
+    def run(self, duration: float | None = None, progress: bool | None = None) -> Model:
+        """Run for ``duration`` ms (default ``self.duration``), checking every 100 ms of model
+        time whether n2 fired 1-19 ms after n1 and scheduling the rewards; returns self."""
+        import time
+
+        tic = time.perf_counter()
+        try:
+            self.net.run(
+                self.duration if duration is None else duration,
+                progress=progress,
+                callback=self.check_rewards,
+                every_ms=CHECK_MS,
+            )
+        finally:
+            self.wall_time += time.perf_counter() - tic
+        return self
+
+    def check_rewards(self, net) -> None:
+        """The closed loop (daspnet.m's ``n1f``, ``n2f``, ``rew``): for every spike of n2 since
+        the last check that comes 1-19 ms after n1's last spike (at or before it), schedule a
+        reward of 0.5 at a uniformly drawn 1001-3000 ms after the spike is detected (at the end
+        of its step; daspnet.m detects it at the start of the next ms). A reward already
+        scheduled for that step is not added again (daspnet's ``any(rew == t)``)."""
+        rec = self.records["pair"]
+        steps, idx = rec.steps[self._seen :], rec.i[self._seen :]
+        self._seen = rec.count
+        lo, hi = COINCIDENCE_MS
+        for step, i in zip(steps.tolist(), idx.tolist(), strict=True):
+            if i == self.n1:  # spikes of one step come in unit order: n1's before n2's
+                self._last_n1 = step
+                continue
+            if lo <= step - self._last_n1 <= hi:
+                delay = int(self.rng.integers(REWARD_DELAY_MS[0], REWARD_DELAY_MS[1] + 1))
+                at = step + 1 + delay  # dt = 1 ms
+                if at not in self._scheduled:
+                    self._scheduled.add(at)
+                    self.rewards.append(at)
+                    self.dopamine.release(REWARD, at=at * net.dt)
+
+    def rewards_given(self) -> np.ndarray:
+        """Times (ms) of the rewards released so far."""
+        steps = np.array(sorted(self.rewards), dtype=np.int64)
+        return steps[steps < self.net.step] * self.net.dt
+
+    def reached(self, level: float) -> float | None:
+        """The first sampled time (ms) at which the rewarded synapse's weight was >= ``level``."""
+        rec = self.records["w"]
+        above = np.flatnonzero(rec.values[0] >= level)
+        return float(rec.t[above[0]]) if above.size else None
+
+    def summary(self) -> str:
+        w = self.projections["exc"].weight
+        others = np.delete(w, self.synapse)
+        first = self.reached(3.5)
+        return "\n".join(
+            [
+                super().summary(),
+                f"  rewarded synapse {self.n1} -> {self.n2}: weight {w[self.synapse]:.3f} "
+                f"(first >= 3.5 at "
+                f"{'never' if first is None else f'{first / 1000:.0f} s'}); "
+                f"{self.rewards_given().size} rewards",
+                f"  other excitatory weights: mean {others.mean():.3f}, 99th percentile "
+                f"{np.percentile(others, 99):.3f}, {np.mean(others >= 0.99 * W_MAX):.2%} at the "
+                "maximum",
+            ]
+        )
+
+    def figure(self):
+        """daspnet.m's figure (the paper's figure 1): the raster of the last second; the
+        rewarded synapse's weight and eligibility trace over the run, with the rewards; the
+        distribution of the excitatory weights with the rewarded synapse marked."""
+        from spiker import _text, plot
+
+        net = self.net
+        fig = plot.figure(figsize=(12, 8))[0]
+        fig.clear()
+        grid = fig.add_gridspec(2, 2, height_ratios=[1, 1], width_ratios=[2, 1])
+        ax1 = fig.add_subplot(grid[0, :])
+        ax2 = fig.add_subplot(grid[1, 0])
+        ax4 = fig.add_subplot(grid[1, 1])
+        t_end = net.t
+        window = (max(0.0, t_end - 1000.0), max(t_end, 1.0))
+        plot.raster({"exc": self.records["exc"], "inh": self.records["inh"]}, ax=ax1,
+                    window=window, time_unit="s", size=2.0)  # fmt: skip
+        ax1.set_title(f"spikes, last second ({window[0] / 1000:g} s to {t_end / 1000:g} s)")
+
+        minutes = t_end > 600_000.0
+        unit, scale = ("min", 60_000.0) if minutes else ("s", 1000.0)
+        w, c = self.records["w"], self.records["c"]
+        ax2.plot(w.t / scale, w.values[0], color="tab:blue", lw=1.0, label="weight")
+        ax2.set_ylim(-0.15 * W_MAX, 1.05 * W_MAX)
+        ax2.set_ylabel("weight of the rewarded synapse", color="tab:blue")
+        ax2.set_xlabel(f"time ({unit})")
+        rewards = self.rewards_given()
+        ax2.plot(rewards / scale, np.full(rewards.shape, -0.07 * W_MAX), "x", color="tab:red",
+                 ms=4, mew=0.8, label=f"rewards ({rewards.size})")  # fmt: skip
+        ax3 = ax2.twinx()
+        ax3.plot(c.t / scale, c.values[0], color="tab:green", lw=0.5, alpha=0.8)
+        span = max(np.abs(c.values[0]).max() if c.values.size else 0.0, 1e-3)
+        ax3.set_ylim(-1.1 * span, 1.1 * span)
+        ax3.set_ylabel("eligibility trace c", color="tab:green")
+        ax2.set_xlim(0, t_end / scale)
+        ax2.legend(loc="upper left", frameon=False)
+        ax2.set_title(f"synapse {self.n1} \u2192 {self.n2}: weight, eligibility trace, rewards")
+
+        weights = self.projections["exc"].weight
+        others = np.delete(weights, self.synapse)
+        ax4.hist(others, bins=np.linspace(0.0, W_MAX, 101), color="0.45")
+        ax4.set_yscale("log")
+        ax4.plot([weights[self.synapse]], [0.7], "o", color="tab:red", ms=7, clip_on=False,
+                 label=f"rewarded synapse ({weights[self.synapse]:.2f})")  # fmt: skip
+        ax4.set_ylim(0.5, None)
+        ax4.set_xlabel("excitatory weight")
+        ax4.set_ylabel("synapses")
+        ax4.legend(loc="upper right", frameon=False)
+        ax4.set_title(f"excitatory weights after {_text.duration(t_end)}")
+        fig.suptitle(self.title())
+        fig.tight_layout()
+        return fig
+
+
+@catalogue(
+    "Izhikevich (2007) distal reward (daspnet.m): dopamine-modulated STDP picks out the one "
+    "rewarded synapse among 80,000 (1 h)"
+)
+def distal_reward(
+    seed: int = 1,
+    duration: float = 3_600_000.0,
+    n_exc: int = 800,
+    n_inh: int = 200,
+    synapses: int = 100,
+) -> DistalRewardModel:
+    """daspnet.m, the program of Izhikevich (2007)'s figure 1.
+
+    spnet (:func:`polychronization`) with every delay 1 ms: ``n_exc`` excitatory RS cells
+    (a = 0.02, d = 8) and ``n_inh`` inhibitory FS cells (a = 0.1, d = 2), b = 0.2, c = -65, the
+    published integration at dt = 1 ms in spnet's operation order, synapses as one-step
+    currents. Each neuron has ``synapses`` outgoing synapses whose targets are drawn with
+    replacement, self-connections allowed, as daspnet.m draws them (``ceil(N*rand)``):
+    excitatory ones onto any neuron, weight 1; inhibitory ones onto excitatory neurons, weight
+    -1. Every neuron receives a thalamic current uniform in [-6.5, 6.5) each ms.
+
+    The excitatory synapses learn by dopamine-modulated STDP (:mod:`spiker.modulation`):
+    nearest-spike pairs, LTP of 0.1 * 0.95**lag into the eligibility trace c at a postsynaptic
+    spike, LTD of 0.15 * 0.95**(lag - 1) at a presynaptic arrival (``a_minus = 0.15/0.95``), and
+    every 10 ms ``w += (0.002 + DA) * c; c *= 0.99``, w clipped to [0, 4]. DA decays by 0.995
+    per ms.
+
+    One synapse, the first of neuron 0 onto another neuron (n1 -> n2; daspnet.m takes neuron
+    1's first synapse), starts at 0. Every time n2 fires 1-19 ms after n1's last spike, a reward
+    (DA += 0.5) is scheduled 1001-3000 ms (uniform, whole ms) later, by a callback every
+    100 ms of model time.
+
+    One difference from daspnet.m: MATLAB's ``I(ind) = I(ind) + s(...)`` delivers only one of a
+    neuron's synapses onto the same target in a step (about 5 % of them are such repeats); spiker
+    delivers every synapse.
+
+    Records: spikes ``"exc"``, ``"inh"`` (indices within the population ``"neurons"``) and
+    ``"pair"`` (n1 and n2); ``"w"`` and ``"c"`` (the rewarded synapse's weight and eligibility
+    trace) and ``"dopamine"``, every 10 ms. Projections ``"exc"`` (plastic) and ``"inh"``.
+    """
+    n_exc = check.positive_int("n_exc", n_exc)
+    n_inh = check.positive_int("n_inh", n_inh)
+    m = check.positive_int("synapses", synapses)
+    n = n_exc + n_inh
+    net = sp.Network(dt=1.0, seed=seed)
+    rng = net.rng
+    is_exc = np.arange(n) < n_exc
+    model = sp.Izhikevich(
+        a=np.where(is_exc, 0.02, 0.1), b=0.2, c=-65.0, d=np.where(is_exc, 8.0, 2.0),
+        method="izhikevich", order="spnet",
+    )  # fmt: skip
+    pop = net.add_neurons(n, model, name="neurons")
+    post_e = rng.integers(0, n, (n_exc, m))  # with replacement, self-connections allowed
+    post_i = rng.integers(0, n_exc, (n_inh, m))
+    others = np.flatnonzero(post_e[0] != 0)
+    if others.size == 0:
+        raise ValueError("neuron 0 has no synapse onto another neuron: use another seed")
+    chosen = int(others[0])
+    da = net.add_dopamine(factor=0.995)
+    stdp = sp.STDP(
+        a_plus=A_PLUS, a_minus=A_MINUS, tau_plus=TAU_STDP, tau_minus=TAU_STDP, w_min=0.0,
+        w_max=W_MAX, pairing="nearest",
+        modulation=sp.IntervalModulation(da, interval=10.0, baseline=0.002, decay=0.99),
+    )  # fmt: skip
+    w0 = np.ones(n_exc * m)
+    w0[chosen] = 0.0
+    exc = net.connect(pop, pop, i=np.repeat(np.arange(n_exc), m), j=post_e.ravel(), weight=w0,
+                      delay=1.0, synapse="pulse", plasticity=stdp, name="exc")  # fmt: skip
+    inh = net.connect(pop, pop, i=np.repeat(np.arange(n_exc, n), m), j=post_i.ravel(),
+                      weight=-1.0, delay=1.0, synapse="pulse", name="inh")  # fmt: skip
+    net.add_current(pop, sp.inputs.UniformNoise(low=-6.5, high=6.5, interval=1.0))
+    n1, n2 = 0, int(post_e[0, chosen])
+    records = {
+        "exc": net.record_spikes(pop, neurons=np.arange(n_exc)),
+        "inh": net.record_spikes(pop, neurons=np.arange(n_exc, n)),
+        "pair": net.record_spikes(pop, neurons=[n1, n2]),
+        "w": net.record_weights(exc, synapses=[chosen], every_ms=10.0),
+        "c": net.record_weights(exc, synapses=[chosen], every_ms=10.0, var="c"),
+        "dopamine": net.record_dopamine(da, every_ms=10.0, record_final=True),
+    }
+    return DistalRewardModel(
+        "distal_reward", net, records, duration, {"exc": exc, "inh": inh}, {"exc": w0.copy()},
+        dopamine=da, n1=n1, n2=n2, synapse=chosen, rng=net.rng.spawn(1)[0],
+    )  # fmt: skip
