@@ -265,6 +265,8 @@ def rewarded_feed_forward(schedule: str, seed: int = 4) -> sp.Network:
     return net
 
 
+# Brian2 2.9.0 calls pyparsing's camelCase API, deprecated in pyparsing 3.3: not ours to fix
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")
 @pytest.mark.parametrize("schedule", ["interval", "continuous"])
 def test_both_schedules_spike_and_learn_as_brian2(schedule):
     # Reference: Brian2 2.9.0 running spiker's export (numpy target); spikes identical, final
@@ -361,3 +363,44 @@ def test_a_release_in_the_past_is_refused():
     net.run(10.0, progress=False)
     with pytest.raises(ValueError, match="at must be >= the network's current time 10.0 ms"):
         da.release(0.5, at=9.0)
+
+
+# ---- the model ----------------------------------------------------------------------------------
+def test_distal_reward_two_runs_equal_one_bit_for_bit():
+    # dopamine, eligibility traces, scheduled rewards and the callback's state carry over runs
+    whole, parts = small_daspnet(seed=5), small_daspnet(seed=5)
+    d_whole = whole.net.record_dopamine(whole.dopamine)
+    d_parts = parts.net.record_dopamine(parts.dopamine)
+    whole.run(4000.0, progress=False)
+    parts.run(1700.0, progress=False)  # not a multiple of the callback's 100 ms
+    parts.run(2300.0, progress=False)
+    assert whole.rewards == parts.rewards and len(whole.rewards) > 5
+    assert np.array_equal(d_whole.d, d_parts.d)
+    for name in ("exc",):
+        a, b = whole.projections[name], parts.projections[name]
+        assert np.array_equal(a.weight, b.weight) and np.array_equal(a.eligibility, b.eligibility)
+
+
+def test_distal_reward_is_daspnet_and_its_figure_shows_the_synapse_and_the_rewards():
+    m = sp.models.distal_reward(seed=3)
+    exc, inh = m.projections["exc"], m.projections["inh"]
+    assert (exc.n, inh.n) == (80_000, 20_000) and np.all(inh.j < 800)
+    assert np.all(exc.delay == 1.0) and np.all(inh.delay == 1.0) and exc.kind == "pulse"
+    assert np.sum(exc.weight == 0.0) == 1 and exc.weight[m.synapse] == 0.0
+    assert exc.i[m.synapse] == m.n1 == 0 and exc.j[m.synapse] == m.n2 != 0
+    assert np.sum(exc.i == exc.j) > 40  # self-connections, as daspnet.m draws them
+    rule = exc.plasticity
+    assert rule.a_minus == 0.15 / 0.95 and math.exp(-1.0 / rule.tau_plus) == pytest.approx(0.95)
+    assert m.dopamine.decay == 0.995 and rule.modulation.c_decay(1.0) == 0.99
+    m.net.add_current(m.net.groups[0], 4.0, neurons=[m.n1, m.n2])  # rewards within 3 s
+    m.run(3000.0, progress=False)
+    fig = m.figure()
+    raster, weight, hist, trace = fig.axes
+    assert raster.collections[0].get_offsets().shape[0] > 1000  # the last second's spikes
+    line, crosses = weight.get_lines()
+    assert np.array_equal(line.get_ydata(), m.records["w"].values[0])
+    assert crosses.get_xdata().size == m.rewards_given().size > 0
+    assert np.array_equal(trace.get_lines()[0].get_ydata(), m.records["c"].values[0])
+    dot = hist.get_lines()[0]
+    assert dot.get_xdata()[0] == exc.weight[m.synapse]
+    assert "rewarded synapse" in m.summary()
