@@ -47,8 +47,9 @@ def main() -> None:
             model.run(min(60_000.0, total - net.t), progress=not args.no_progress)
             print(
                 f"t = {net.t / 60_000:5.1f} min  rewarded {w[model.synapse]:5.3f}  others: mean "
-                f"{w[others].mean():.3f}, 99th percentile {np.percentile(w[others], 99):.3f}  "
-                f"rewards {model.rewards_given().size:4d}  wall {time.perf_counter() - tic:6.0f} s",
+                f"{w[others].mean():.3f}, median {np.median(w[others]):.3f}, 99th percentile "
+                f"{np.percentile(w[others], 99):.3f}  rewards {model.rewards_given().size:4d}  "
+                f"wall {time.perf_counter() - tic:6.0f} s",
                 flush=True,
             )
     except KeyboardInterrupt:

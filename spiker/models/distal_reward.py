@@ -22,6 +22,7 @@ COINCIDENCE_MS = (1, 19)  # n2 fires 1..19 ms after n1's last spike (daspnet: in
 REWARD_DELAY_MS = (1001, 3000)  # a reward this many ms (uniform, whole) after the detection
 REWARD = 0.5
 CHECK_MS = 100.0  # the callback's interval: exact, since every reward lands >= 1 s later
+STATS_MS = 10_000.0  # how often the other weights' mean and 99th percentile are sampled
 
 
 @dataclass
@@ -39,6 +40,8 @@ class DistalRewardModel(Model):
         Steps at which a reward is released (each once, sorted as scheduled).
     rng : numpy.random.Generator
         Draws the reward delays.
+    others : list of (t, mean, 99th percentile)
+        The other excitatory weights, sampled every 10 s of model time.
     """
 
     dopamine: object = None
@@ -47,6 +50,7 @@ class DistalRewardModel(Model):
     synapse: int = 0
     rewards: list = field(default_factory=list)
     rng: object = None
+    others: list = field(default_factory=list)
     _last_n1: int = -(10**9)  # step of n1's last spike
     _seen: int = 0  # spikes of records["pair"] already read
     _scheduled: set = field(default_factory=set)  # the steps in rewards
@@ -61,12 +65,18 @@ class DistalRewardModel(Model):
             self.net.run(
                 self.duration if duration is None else duration,
                 progress=progress,
-                callback=self.check_rewards,
+                callback=self._between_chunks,
                 every_ms=CHECK_MS,
             )
         finally:
             self.wall_time += time.perf_counter() - tic
         return self
+
+    def _between_chunks(self, net) -> None:
+        self.check_rewards(net)
+        if net.step % round(STATS_MS / net.dt) == 0:
+            w = np.delete(self.projections["exc"].weight, self.synapse)
+            self.others.append((net.t, w.mean(), np.percentile(w, 99)))
 
     def check_rewards(self, net) -> None:
         """The closed loop (daspnet.m's ``n1f``, ``n2f``, ``rew``): for every spike of n2 since
@@ -112,9 +122,9 @@ class DistalRewardModel(Model):
                 f"(first >= 3.5 at "
                 f"{'never' if first is None else f'{first / 1000:.0f} s'}); "
                 f"{self.rewards_given().size} rewards",
-                f"  other excitatory weights: mean {others.mean():.3f}, 99th percentile "
-                f"{np.percentile(others, 99):.3f}, {np.mean(others >= 0.99 * W_MAX):.2%} at the "
-                "maximum",
+                f"  other excitatory weights: mean {others.mean():.3f}, median "
+                f"{np.median(others):.3f}, 99th percentile {np.percentile(others, 99):.3f}, "
+                f"{np.mean(others >= 0.99 * W_MAX):.2%} at the maximum",
             ]
         )
 
@@ -140,9 +150,18 @@ class DistalRewardModel(Model):
         minutes = t_end > 600_000.0
         unit, scale = ("min", 60_000.0) if minutes else ("s", 1000.0)
         w, c = self.records["w"], self.records["c"]
-        ax2.plot(w.t / scale, w.values[0], color="tab:blue", lw=1.0, label="weight")
+        weights = self.projections["exc"].weight
+        others = np.delete(weights, self.synapse)
+        stats = list(self.others)
+        if stats[-1][0] < t_end:  # and now
+            stats.append((t_end, others.mean(), np.percentile(others, 99)))
+        if len(stats) > 1:
+            t, mean, p99 = np.array(stats).T
+            ax2.plot(t / scale, p99, color="0.35", lw=0.9, ls="--", label="others: 99th percentile")
+            ax2.plot(t / scale, mean, color="0.35", lw=0.9, label="others: mean")
+        ax2.plot(w.t / scale, w.values[0], color="tab:blue", lw=1.2, label="rewarded synapse")
         ax2.set_ylim(-0.15 * W_MAX, 1.05 * W_MAX)
-        ax2.set_ylabel("weight of the rewarded synapse", color="tab:blue")
+        ax2.set_ylabel("weight", color="tab:blue")
         ax2.set_xlabel(f"time ({unit})")
         rewards = self.rewards_given()
         ax2.plot(rewards / scale, np.full(rewards.shape, -0.07 * W_MAX), "x", color="tab:red",
@@ -153,11 +172,9 @@ class DistalRewardModel(Model):
         ax3.set_ylim(-1.1 * span, 1.1 * span)
         ax3.set_ylabel("eligibility trace c", color="tab:green")
         ax2.set_xlim(0, t_end / scale)
-        ax2.legend(loc="upper left", frameon=False)
+        ax2.legend(loc="upper left", frameon=False, fontsize="small")
         ax2.set_title(f"synapse {self.n1} \u2192 {self.n2}: weight, eligibility trace, rewards")
 
-        weights = self.projections["exc"].weight
-        others = np.delete(weights, self.synapse)
         ax4.hist(others, bins=np.linspace(0.0, W_MAX, 101), color="0.45")
         ax4.set_yscale("log")
         ax4.plot([weights[self.synapse]], [0.7], "o", color="tab:red", ms=7, clip_on=False,
@@ -238,6 +255,7 @@ def distal_reward(
     )  # fmt: skip
     w0 = np.ones(n_exc * m)
     w0[chosen] = 0.0
+    w0_others = np.delete(w0, chosen)
     exc = net.connect(pop, pop, i=np.repeat(np.arange(n_exc), m), j=post_e.ravel(), weight=w0,
                       delay=1.0, synapse="pulse", plasticity=stdp, name="exc")  # fmt: skip
     inh = net.connect(pop, pop, i=np.repeat(np.arange(n_exc, n), m), j=post_i.ravel(),
@@ -255,4 +273,5 @@ def distal_reward(
     return DistalRewardModel(
         "distal_reward", net, records, duration, {"exc": exc, "inh": inh}, {"exc": w0.copy()},
         dopamine=da, n1=n1, n2=n2, synapse=chosen, rng=net.rng.spawn(1)[0],
+        others=[(0.0, w0_others.mean(), np.percentile(w0_others, 99))],
     )  # fmt: skip

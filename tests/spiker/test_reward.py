@@ -397,9 +397,12 @@ def test_distal_reward_is_daspnet_and_its_figure_shows_the_synapse_and_the_rewar
     fig = m.figure()
     raster, weight, hist, trace = fig.axes
     assert raster.collections[0].get_offsets().shape[0] > 1000  # the last second's spikes
-    line, crosses = weight.get_lines()
-    assert np.array_equal(line.get_ydata(), m.records["w"].values[0])
-    assert crosses.get_xdata().size == m.rewards_given().size > 0
+    lines = {line.get_label().split(" (")[0]: line for line in weight.get_lines()}
+    assert np.array_equal(lines["rewarded synapse"].get_ydata(), m.records["w"].values[0])
+    assert lines["rewards"].get_xdata().size == m.rewards_given().size > 0
+    others = np.delete(exc.weight, m.synapse)
+    assert np.array_equal(lines["others: mean"].get_xdata(), [0.0, 3.0])  # start and end (s)
+    assert lines["others: mean"].get_ydata()[-1] == others.mean()
     assert np.array_equal(trace.get_lines()[0].get_ydata(), m.records["c"].values[0])
     dot = hist.get_lines()[0]
     assert dot.get_xdata()[0] == exc.weight[m.synapse]
