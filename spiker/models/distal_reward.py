@@ -130,25 +130,27 @@ class DistalRewardModel(Model):
 
     def figure(self):
         """daspnet.m's figure (the paper's figure 1): the raster of the last second; the
-        rewarded synapse's weight and eligibility trace over the run, with the rewards; the
-        distribution of the excitatory weights with the rewarded synapse marked."""
+        rewarded synapse's weight over the run beside the other weights' mean and 99th
+        percentile, with the rewards, and its eligibility trace below; the distribution of the
+        excitatory weights with the rewarded synapse marked."""
         from spiker import _text, plot
 
         net = self.net
-        fig = plot.figure(figsize=(12, 8))[0]
-        fig.clear()
-        grid = fig.add_gridspec(2, 2, height_ratios=[1, 1], width_ratios=[2, 1])
-        ax1 = fig.add_subplot(grid[0, :])
-        ax2 = fig.add_subplot(grid[1, 0])
-        ax4 = fig.add_subplot(grid[1, 1])
         t_end = net.t
-        window = (max(0.0, t_end - 1000.0), max(t_end, 1.0))
-        plot.raster({"exc": self.records["exc"], "inh": self.records["inh"]}, ax=ax1,
-                    window=window, time_unit="s", size=2.0)  # fmt: skip
-        ax1.set_title(f"spikes, last second ({window[0] / 1000:g} s to {t_end / 1000:g} s)")
+        fig = plot.figure(figsize=(12, 9))[0]
+        fig.clear()
+        grid = fig.add_gridspec(3, 2, height_ratios=[1.1, 1.0, 0.45], width_ratios=[2, 1])
+        ax_raster = fig.add_subplot(grid[0, :])
+        ax_w = fig.add_subplot(grid[1, 0])
+        ax_c = fig.add_subplot(grid[2, 0], sharex=ax_w)
+        ax_hist = fig.add_subplot(grid[1:, 1])
 
-        minutes = t_end > 600_000.0
-        unit, scale = ("min", 60_000.0) if minutes else ("s", 1000.0)
+        window = (max(0.0, t_end - 1000.0), max(t_end, 1.0))
+        plot.raster({"exc": self.records["exc"], "inh": self.records["inh"]}, ax=ax_raster,
+                    window=window, time_unit="s", size=2.0)  # fmt: skip
+        ax_raster.set_title(f"spikes, last second ({window[0] / 1000:g} s to {t_end / 1000:g} s)")
+
+        unit, scale = ("min", 60_000.0) if t_end > 600_000.0 else ("s", 1000.0)
         w, c = self.records["w"], self.records["c"]
         weights = self.projections["exc"].weight
         others = np.delete(weights, self.synapse)
@@ -157,33 +159,36 @@ class DistalRewardModel(Model):
             stats.append((t_end, others.mean(), np.percentile(others, 99)))
         if len(stats) > 1:
             t, mean, p99 = np.array(stats).T
-            ax2.plot(t / scale, p99, color="0.35", lw=0.9, ls="--", label="others: 99th percentile")
-            ax2.plot(t / scale, mean, color="0.35", lw=0.9, label="others: mean")
-        ax2.plot(w.t / scale, w.values[0], color="tab:blue", lw=1.2, label="rewarded synapse")
-        ax2.set_ylim(-0.15 * W_MAX, 1.05 * W_MAX)
-        ax2.set_ylabel("weight", color="tab:blue")
-        ax2.set_xlabel(f"time ({unit})")
+            ax_w.plot(t / scale, p99, color="0.4", lw=1.0, ls="--", label="others: 99th percentile")
+            ax_w.plot(t / scale, mean, color="0.4", lw=1.0, label="others: mean")
+        ax_w.plot(w.t / scale, w.values[0], color="tab:blue", lw=1.3, label="rewarded synapse")
         rewards = self.rewards_given()
-        ax2.plot(rewards / scale, np.full(rewards.shape, -0.07 * W_MAX), "x", color="tab:red",
-                 ms=4, mew=0.8, label=f"rewards ({rewards.size})")  # fmt: skip
-        ax3 = ax2.twinx()
-        ax3.plot(c.t / scale, c.values[0], color="tab:green", lw=0.5, alpha=0.8)
-        span = max(np.abs(c.values[0]).max() if c.values.size else 0.0, 1e-3)
-        ax3.set_ylim(-1.1 * span, 1.1 * span)
-        ax3.set_ylabel("eligibility trace c", color="tab:green")
-        ax2.set_xlim(0, t_end / scale)
-        ax2.legend(loc="upper left", frameon=False, fontsize="small")
-        ax2.set_title(f"synapse {self.n1} \u2192 {self.n2}: weight, eligibility trace, rewards")
+        ax_w.plot(rewards / scale, np.full(rewards.shape, -0.08 * W_MAX), "x", color="tab:red",
+                  ms=4, mew=0.8, label=f"rewards ({rewards.size})")  # fmt: skip
+        ax_w.set_ylim(-0.16 * W_MAX, 1.05 * W_MAX)
+        ax_w.set_xlim(0, t_end / scale)
+        ax_w.set_ylabel("weight")
+        ax_w.legend(loc="center right", frameon=False, fontsize="small")
+        ax_w.set_title(f"rewarded synapse {self.n1} \u2192 {self.n2}, the other excitatory "
+                       "synapses, the rewards")  # fmt: skip
+        ax_w.tick_params(labelbottom=False)
+        ax_c.plot(c.t / scale, c.values[0], color="tab:green", lw=0.5)
+        ax_c.axhline(0.0, color="0.6", lw=0.5)
+        ax_c.set_ylabel("eligibility c")
+        ax_c.set_xlabel(f"time ({unit})")
 
-        ax4.hist(others, bins=np.linspace(0.0, W_MAX, 101), color="0.45")
-        ax4.set_yscale("log")
-        ax4.plot([weights[self.synapse]], [0.7], "o", color="tab:red", ms=7, clip_on=False,
-                 label=f"rewarded synapse ({weights[self.synapse]:.2f})")  # fmt: skip
-        ax4.set_ylim(0.5, None)
-        ax4.set_xlabel("excitatory weight")
-        ax4.set_ylabel("synapses")
-        ax4.legend(loc="upper right", frameon=False)
-        ax4.set_title(f"excitatory weights after {_text.duration(t_end)}")
+        label = f"others: mean {others.mean():.2f}, median {np.median(others):.2f}"
+        counts, _, _ = ax_hist.hist(others, bins=np.linspace(0.0, W_MAX, 101), color="0.5",
+                                    label=label)  # fmt: skip
+        ax_hist.set_yscale("log")
+        ax_hist.axvline(weights[self.synapse], color="tab:red", ls=":", lw=1.2)
+        ax_hist.plot([weights[self.synapse]], [0.7], "o", color="tab:red", ms=8, clip_on=False,
+                     label=f"rewarded synapse ({weights[self.synapse]:.2f})")  # fmt: skip
+        ax_hist.set_ylim(0.5, 60.0 * max(counts.max(), 1.0))  # room for the legend
+        ax_hist.set_xlabel("excitatory weight")
+        ax_hist.set_ylabel("synapses")
+        ax_hist.legend(loc="upper center", frameon=False, fontsize="small")
+        ax_hist.set_title(f"excitatory weights after {_text.duration(t_end)}")
         fig.suptitle(self.title())
         fig.tight_layout()
         return fig

@@ -395,7 +395,7 @@ def test_distal_reward_is_daspnet_and_its_figure_shows_the_synapse_and_the_rewar
     m.net.add_current(m.net.groups[0], 4.0, neurons=[m.n1, m.n2])  # rewards within 3 s
     m.run(3000.0, progress=False)
     fig = m.figure()
-    raster, weight, hist, trace = fig.axes
+    raster, weight, trace, hist = fig.axes
     assert raster.collections[0].get_offsets().shape[0] > 1000  # the last second's spikes
     lines = {line.get_label().split(" (")[0]: line for line in weight.get_lines()}
     assert np.array_equal(lines["rewarded synapse"].get_ydata(), m.records["w"].values[0])
