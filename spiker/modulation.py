@@ -37,6 +37,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from spiker import _validate as check
+from spiker.kernels.layout import Modulators
 
 
 def _factor_or_tau(tau, factor, *, tau_name="tau", factor_name="factor", default=None):
@@ -272,6 +273,44 @@ class ContinuousModulation:
         k_b = self.baseline * _integral(rate_c, dt) / self.tau_s
         k_d = _integral(rate_c + rate_d, dt) / self.tau_s
         return k_b, k_d
+
+
+# ---- the kernel's arrays (spiker/runtime.py) -------------------------------------------------
+def kernel_group(net) -> Modulators | None:
+    """The kernel's ``Modulators`` group (kernels/layout.py) of the network's dopamine; None
+    when it has none. ``conc`` and ``rel_var`` are set per chunk."""
+    mods = net._modulators
+    if not mods:
+        return None
+    units, which, amounts = [], [], []
+    for m, da in enumerate(mods):
+        for group, local, amount in da._on_spikes:
+            cols = local + group.start
+            units.append(cols)
+            which.append(np.full(cols.shape[0], m, np.int64))
+            amounts.append(amount)
+    units = np.concatenate(units) if units else np.zeros(0, np.int64)
+    order = np.argsort(units, kind="stable")
+    ptr = np.zeros(net.n + 1, np.int64)
+    np.cumsum(np.bincount(units, minlength=net.n), out=ptr[1:])
+    return Modulators(
+        conc=net._mod_conc,
+        decay=np.array([da.decay for da in mods]),
+        before=np.zeros(len(mods)),
+        rel_var=np.zeros((0, len(mods))),
+        src_ptr=ptr,
+        src_mod=(np.concatenate(which) if which else np.zeros(0, np.int64))[order],
+        src_amount=(np.concatenate(amounts) if amounts else np.zeros(0))[order],
+    )
+
+
+def released(net, n_start: int, k: int) -> np.ndarray:
+    """The amounts each neuromodulator releases in steps ``n_start .. n_start + k - 1`` by
+    schedule, shape (k, M); (0, M) when nothing is scheduled."""
+    mods = net._modulators
+    if not any(da._steps.size for da in mods):
+        return np.zeros((0, len(mods)))
+    return np.stack([da.released(n_start, k) for da in mods], axis=1)
 
 
 #: The modulations a rule can take (``sp.STDP(modulation=...)``).

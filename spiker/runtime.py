@@ -27,13 +27,13 @@ from spiker.kernels.layout import (
     STATUS_DIVERGED,
     STATUS_SPIKES_FULL,
     Inputs,
-    Modulators,
     Neurons,
     Records,
     Scratch,
     Synaptic,
 )
 from spiker.kernels.plasticity import S_SD, S_W
+from spiker.modulation import kernel_group, released
 
 _VAR_BUDGET = 2_000_000  # float64 entries of the per-chunk time-varying current (16 MB)
 
@@ -277,46 +277,9 @@ def _kernel_groups(net, comp: Compiled) -> tuple[dict, np.ndarray]:
         "static": comp.static.with_weights(),
         "static0": comp.static0.with_weights(),
         "plastic": comp.plastic_arrays._replace(ps=plastic) if comp.plastic else None,
-        "mod": modulators(net),
+        "mod": kernel_group(net),
     }
     return groups, plastic
-
-
-def modulators(net) -> Modulators | None:
-    """The kernel's ``Modulators`` group (kernels/layout.py) of the network's dopamine; None
-    when it has none. ``conc`` and ``rel_var`` are set per chunk."""
-    mods = net._modulators
-    if not mods:
-        return None
-    units, which, amounts = [], [], []
-    for m, da in enumerate(mods):
-        for group, local, amount in da._on_spikes:
-            cols = local + group.start
-            units.append(cols)
-            which.append(np.full(cols.shape[0], m, np.int64))
-            amounts.append(amount)
-    units = np.concatenate(units) if units else np.zeros(0, np.int64)
-    order = np.argsort(units, kind="stable")
-    ptr = np.zeros(net.n + 1, np.int64)
-    np.cumsum(np.bincount(units, minlength=net.n), out=ptr[1:])
-    return Modulators(
-        conc=net._mod_conc,
-        decay=np.array([da.decay for da in mods]),
-        before=np.zeros(len(mods)),
-        rel_var=np.zeros((0, len(mods))),
-        src_ptr=ptr,
-        src_mod=(np.concatenate(which) if which else np.zeros(0, np.int64))[order],
-        src_amount=(np.concatenate(amounts) if amounts else np.zeros(0))[order],
-    )
-
-
-def released(net, n_start: int, k: int) -> np.ndarray:
-    """The amounts each neuromodulator releases in steps ``n_start .. n_start + k - 1`` by
-    schedule, shape (k, M); (0, M) when nothing is scheduled."""
-    mods = net._modulators
-    if not any(da._steps.size for da in mods):
-        return np.zeros((0, len(mods)))
-    return np.stack([da.released(n_start, k) for da in mods], axis=1)
 
 
 def _structure(net) -> tuple:
