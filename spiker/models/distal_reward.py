@@ -139,11 +139,12 @@ class DistalRewardModel(Model):
         t_end = net.t
         fig = plot.figure(figsize=(12, 9))[0]
         fig.clear()
-        grid = fig.add_gridspec(3, 2, height_ratios=[1.1, 1.0, 0.45], width_ratios=[2, 1])
+        grid = fig.add_gridspec(2, 2, height_ratios=[1.0, 1.4], width_ratios=[2, 1])
         ax_raster = fig.add_subplot(grid[0, :])
-        ax_w = fig.add_subplot(grid[1, 0])
-        ax_c = fig.add_subplot(grid[2, 0], sharex=ax_w)
-        ax_hist = fig.add_subplot(grid[1:, 1])
+        left = grid[1, 0].subgridspec(2, 1, height_ratios=[1.0, 0.4], hspace=0.06)
+        ax_w = fig.add_subplot(left[0])
+        ax_c = fig.add_subplot(left[1], sharex=ax_w)
+        ax_hist = fig.add_subplot(grid[1, 1])
 
         window = (max(0.0, t_end - 1000.0), max(t_end, 1.0))
         plot.raster({"exc": self.records["exc"], "inh": self.records["inh"]}, ax=ax_raster,
@@ -184,7 +185,7 @@ class DistalRewardModel(Model):
         ax_hist.axvline(weights[self.synapse], color="tab:red", ls=":", lw=1.2)
         ax_hist.plot([weights[self.synapse]], [0.7], "o", color="tab:red", ms=8, clip_on=False,
                      label=f"rewarded synapse ({weights[self.synapse]:.2f})")  # fmt: skip
-        ax_hist.set_ylim(0.5, 60.0 * max(counts.max(), 1.0))  # room for the legend
+        ax_hist.set_ylim(0.5, 20.0 * max(counts.max(), 1.0))  # room for the legend
         ax_hist.set_xlabel("excitatory weight")
         ax_hist.set_ylabel("synapses")
         ax_hist.legend(loc="upper center", frameon=False, fontsize="small")
