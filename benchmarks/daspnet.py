@@ -10,7 +10,8 @@ input as daspnet.m does (presynaptic neurons in descending order; its vectorised
 ``I(ind) = I(ind) + s(...)`` keeps one of a neuron's repeated targets); ``--delivery every`` adds
 every synapse, as spiker does. Prints, per simulated minute, the rewarded synapse's weight, the
 other excitatory weights' mean, median and 99th percentile, the rewards and the mean rate, the
-lines ``examples/distal_reward.py`` prints for spiker, and the CPU time.
+lines ``examples/distal_reward.py`` prints for spiker, and the CPU time; at the end the time the
+rewarded synapse first reached 3.5.
 """
 
 import argparse
@@ -47,7 +48,7 @@ def main() -> None:
     v = np.full(N, -65.0)
     u = 0.2 * v
     trace_t, trace_next = np.zeros(N), np.zeros(N)  # STDP(:, t) and STDP(:, t + D), D = 1
-    DA, rew, n1f, n_spikes = 0.0, set(), -100, 0
+    DA, rew, n1f, n_spikes, first = 0.0, set(), -100, 0, None
     thal = np.zeros((1000, N))
     tic = time.process_time()
     for g in range(1, round(args.minutes * 60_000) + 1):  # daspnet's ms
@@ -77,6 +78,8 @@ def main() -> None:
         if g % 10 == 0:
             s[:Ne] = np.maximum(0, np.minimum(4.0, s[:Ne] + (0.002 + DA) * sd[:Ne]))
             sd = 0.99 * sd
+            if first is None and s[n1, syn] >= 3.5:
+                first = g  # shist(g): the weight after ms g, spiker's sample at t = g ms
         if n1 in fired:
             n1f = g
         if n2 in fired and g - n1f < 20 and g > n1f:
@@ -93,6 +96,10 @@ def main() -> None:
                 f"rate {n_spikes / N / (g / 1000):.2f} Hz  cpu {time.process_time() - tic:5.0f} s",
                 flush=True,
             )
+    print(
+        "rewarded synapse first >= 3.5 at "
+        + ("never" if first is None else f"{first / 1000:.0f} s")
+    )
 
 
 if __name__ == "__main__":
