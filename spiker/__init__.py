@@ -11,7 +11,8 @@
 from spiker import bridge, connect, inputs, store, streams
 from spiker.distributions import Normal, Uniform
 from spiker.groups import PoissonSource, Population, SpikeSource
-from spiker.monitors import RateRecord, SpikeRecord, StateRecord, WeightRecord
+from spiker.modulation import ContinuousModulation, Dopamine, IntervalModulation
+from spiker.monitors import DopamineRecord, RateRecord, SpikeRecord, StateRecord, WeightRecord
 from spiker.network import ConvergenceWarning, Network
 from spiker.neurons import LIF, PRESETS_2003, PRESETS_2007, Izhikevich, Izhikevich2007
 from spiker.plasticity import STDP, SpnetUpdate
@@ -40,7 +41,11 @@ def __dir__():
 __all__ = [
     "PRESETS_2003",
     "PRESETS_2007",
+    "ContinuousModulation",
     "ConvergenceWarning",
+    "Dopamine",
+    "DopamineRecord",
+    "IntervalModulation",
     "Izhikevich",
     "Izhikevich2007",
     "LIF",

@@ -18,7 +18,22 @@ import numpy as np
 
 from spiker import _validate as check
 from spiker.kernels.layout import Plastic
-from spiker.kernels.plasticity import N_RF, N_RI
+from spiker.kernels.plasticity import (
+    N_RF,
+    N_RI,
+    RF_BASELINE,
+    RF_C_DECAY,
+    RF_C_MAX,
+    RF_C_MIN,
+    RF_K_B,
+    RF_K_D,
+    RI_MOD_INTERVAL,
+    RI_MODULATOR,
+    RI_SCHEDULE,
+    SCHEDULE_CONTINUOUS,
+    SCHEDULE_INTERVAL,
+)
+from spiker.modulation import IntervalModulation
 
 
 def _csr_ptr(keys: np.ndarray, n: int) -> np.ndarray:
@@ -82,7 +97,23 @@ def rule_tables(rules: list, dt: float) -> tuple[np.ndarray, np.ndarray, np.ndar
             rf[k, 6:8] = (r.update.bias, r.update.decay)
             ri[k, 2] = check.whole_steps("SpnetUpdate interval", r.update.interval, dt,
                                          interval=True)  # fmt: skip
+        if r.modulation is not None:
+            _modulation_row(r.modulation, dt, rf[k], ri[k])
     return rf, ri, _decay_tables(rf, dt)
+
+
+def _modulation_row(mod, dt: float, rf: np.ndarray, ri: np.ndarray) -> None:
+    """A modulated rule's columns of the rule tables (kernels/plasticity.py RF_*, RI_*)."""
+    rf[RF_C_DECAY] = mod.c_decay(dt)
+    rf[RF_C_MIN], rf[RF_C_MAX] = mod.c_min, mod.c_max
+    rf[RF_BASELINE] = mod.baseline
+    ri[RI_MODULATOR] = mod.dopamine.index
+    if isinstance(mod, IntervalModulation):
+        ri[RI_SCHEDULE] = SCHEDULE_INTERVAL
+        ri[RI_MOD_INTERVAL] = check.whole_steps("interval", mod.interval, dt, interval=True)
+    else:
+        ri[RI_SCHEDULE] = SCHEDULE_CONTINUOUS
+        rf[RF_K_B], rf[RF_K_D] = mod.coefficients(dt)
 
 
 def _decay_tables(rf: np.ndarray, dt: float, size: int = 4096) -> np.ndarray:
@@ -136,7 +167,7 @@ def compile_plastic(plastic: list, N: int, dt: float, buffer_of) -> PlasticPart:
     # incoming synapses of each unit, in kernel order
     q = np.argsort(post_s, kind="stable")
     rf, ri, dec = rule_tables(rules, dt)
-    deferred = bool(np.any(ri[:, 2] > 0))
+    deferred = bool(np.any(ri[:, 2] > 0) or np.any(ri[:, RI_SCHEDULE] != 0))  # sd is used
     n_syn = order.shape[0]
     arrays = Plastic(
         w=np.zeros(n_syn),

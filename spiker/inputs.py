@@ -93,6 +93,32 @@ MAX_PULSES = 2**20
 
 
 @dataclass(frozen=True, eq=False)
+class UniformNoise:
+    """Uniform current ``low + (high - low) * U[0, 1)``, a fresh independent draw per neuron every
+    ``interval`` ms, held in between (daspnet.m's thalamic input ``13*(rand(N,1)-0.5)``, uniform
+    in [-6.5, 6.5) each ms: ``low=-6.5, high=6.5, interval=1``). ``interval=None`` draws every
+    step. ``low`` and ``high`` are scalars or one value per target neuron. Draws come from a
+    generator spawned from the network's seed.
+    """
+
+    low: object = -1.0
+    high: object = 1.0
+    interval: float | None = None
+
+    def __post_init__(self) -> None:
+        low = check.float_array("low", self.low)
+        high = check.float_array("high", self.high)
+        if low.ndim and high.ndim and low.shape != high.shape:
+            raise ValueError(
+                f"low and high must have the same length; got {low.shape[0]} and {high.shape[0]}"
+            )
+        if np.any(high < low):
+            raise ValueError(f"high must be >= low; got low={self.low!r}, high={self.high!r}")
+        if self.interval is not None:
+            check.finite_float("interval", self.interval, positive=True)
+
+
+@dataclass(frozen=True, eq=False)
 class RandomPulse:
     """Each ``interval`` ms, ``k`` target neurons drawn uniformly (with replacement) receive
     ``amplitude`` for that interval (spnet's thalamic input: one random neuron gets I = 20 each
@@ -161,6 +187,13 @@ class BoundPoissonInput:
         self.rng.bit_generator.state = state["rng"]
 
 
+def _every(interval: float | None, dt: float) -> int:
+    """A noise input's interval in steps (None: every step)."""
+    if interval is None:
+        return 1
+    return check.whole_steps("interval", interval, dt, interval=True)
+
+
 def in_engine_order(currents: list) -> list:
     """Bound currents in the order the engine sums them: the currents filled per chunk (in the
     order they were added), then the noise inputs drawn in the kernel (likewise)."""
@@ -201,15 +234,17 @@ class BoundCurrent:
         elif isinstance(spec, Noise):
             self.mean = check.float_array("mean", spec.mean, n)
             self.std = check.float_array("std", spec.std, n)
-            self.every = (
-                1
-                if spec.interval is None
-                else check.whole_steps("interval", spec.interval, dt, interval=True)
-            )
+            self.every = _every(spec.interval, dt)
             if np.unique(cols).shape[0] != n:
                 raise ValueError("neurons must not repeat a neuron for a Noise input")
             # one generator key per target neuron (kernels/noise.py)
             self.keys = rng.integers(0, 2**64, n, dtype=np.uint64, endpoint=False)
+        elif isinstance(spec, UniformNoise):
+            self.low = check.float_array("low", spec.low, n)
+            self.width = check.float_array("high", spec.high, n) - self.low
+            self.every = _every(spec.interval, dt)
+            self.rng = rng
+            self.held: np.ndarray | None = None  # the value drawn last, shape (n,)
         else:  # pragma: no cover - guarded by Network.add_current
             raise TypeError(f"not a time-varying current: {spec!r}")
 
@@ -230,23 +265,32 @@ class BoundCurrent:
             picks = self._held(steps, lambda m: self.rng.integers(0, n, (m, spec.k), np.int64))
             chosen = self.cols[picks]  # (k steps, spec.k) global indices
             np.add.at(out, (np.repeat(np.arange(k), spec.k), chosen.ravel()), spec.amplitude)
+        elif isinstance(spec, UniformNoise):
+
+            def uniform(m: int) -> np.ndarray:
+                draws = self.rng.random((m, self.cols.shape[0]))
+                draws *= self.width
+                draws += self.low
+                return draws
+
+            out[:, self.where] += self._held(steps, uniform)
         else:  # the kernel's own draws (kernels/noise.py)
             block = np.zeros((k, self.cols.shape[0]))
             noise_block(self.keys, self.mean, self.std, self.every, lo, block, ZIG_K, ZIG_W, ZIG_F)
             out[:, self.where] += block
 
     def state(self) -> dict:
-        """What the next values depend on (see :mod:`spiker.store`): for RandomPulse the
-        generator's state and the picks held from the last draw (None before the first);
-        nothing for Step, TimedArray and Noise (the kernel's draws depend only on the step and
-        the keys the build drew)."""
-        if not isinstance(self.spec, RandomPulse):
+        """What the next values depend on (see :mod:`spiker.store`): for RandomPulse and
+        UniformNoise the generator's state and the value held from the last draw (None before
+        the first); nothing for Step, TimedArray and Noise (the kernel's draws depend only on
+        the step and the keys the build drew)."""
+        if not isinstance(self.spec, RandomPulse | UniformNoise):
             return {}
         return {"rng": self.rng.bit_generator.state, "held": self.held}
 
     def set_state(self, state: dict) -> None:
         """Come back to a :meth:`state`."""
-        if isinstance(self.spec, RandomPulse):
+        if isinstance(self.spec, RandomPulse | UniformNoise):
             self.rng.bit_generator.state = state["rng"]
             held = state["held"]
             self.held = None if held is None else np.array(held)

@@ -291,18 +291,36 @@ class StateRecord:
 
 
 class WeightRecord(StateRecord):
-    """Samples of the weights of chosen synapses of a plastic projection, created by
-    :meth:`Network.record_weights`: ``.values`` (len(synapses), n_samples), ``.t`` (ms)."""
+    """Samples of the weights (``var`` "w") or eligibility traces ("c") of chosen synapses of a
+    plastic projection, created by :meth:`Network.record_weights`: ``.values``
+    (len(synapses), n_samples), ``.t`` (ms)."""
 
     kind = "weights"
 
-    def __init__(self, projection, synapses: np.ndarray, every: int, dt: float):
-        super().__init__(projection.post, "w", synapses, every, dt)
+    def __init__(self, projection, synapses: np.ndarray, every: int, dt: float, var: str = "w"):
+        super().__init__(projection.post, var, synapses, every, dt)
         self.projection = projection
         self.synapses = synapses
 
     def __repr__(self) -> str:
-        return f"WeightRecord({self.projection.name!r}, {self.values.shape})"
+        return f"WeightRecord({self.projection.name!r}, {self.var!r}, {self.values.shape})"
+
+
+class DopamineRecord(StateRecord):
+    """Samples of a dopamine concentration, created by :meth:`Network.record_dopamine`:
+    ``.values`` (1, n_samples), ``.d`` (n_samples,), ``.t`` (ms)."""
+
+    def __init__(self, dopamine, every: int, dt: float):
+        super().__init__(None, "d", np.zeros(1, np.int64), every, dt)
+        self.dopamine = dopamine
+
+    @property
+    def d(self) -> np.ndarray:
+        """The concentration at each sample time, shape (n_samples,)."""
+        return self.values[0]
+
+    def __repr__(self) -> str:
+        return f"DopamineRecord({self.dopamine.name!r}, {self.values.shape[1]} samples)"
 
 
 def _check_streamable(rec, path) -> None:

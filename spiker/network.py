@@ -21,9 +21,18 @@ from spiker.inputs import (
     RandomPulse,
     Step,
     TimedArray,
+    UniformNoise,
 )
 from spiker.kernels.layout import FAMILY_SOURCE
-from spiker.monitors import INPUT_VARIABLES, RateRecord, SpikeRecord, StateRecord, WeightRecord
+from spiker.modulation import Dopamine, _factor_or_tau
+from spiker.monitors import (
+    INPUT_VARIABLES,
+    DopamineRecord,
+    RateRecord,
+    SpikeRecord,
+    StateRecord,
+    WeightRecord,
+)
 from spiker.neurons import FAMILIES, NeuronModel
 from spiker.plasticity import STDP
 from spiker.runtime import simulate
@@ -96,6 +105,8 @@ class Network:
         self._hist_n = np.zeros(1, np.int64)
         self._channels: list[float] = []  # tau_syn (ms) of each exponential channel
         self._I_syn = np.zeros((0, 0))
+        self._modulators: list[Dopamine] = []  # neuromodulators (spiker/modulation.py)
+        self._mod_conc = np.zeros(0)  # their concentrations
         self._compiled: Compiled | None = None
         self._max_chunk = 10_000  # steps per kernel call at most
         self._running = False
@@ -308,6 +319,16 @@ class Network:
         check.choice("synapse", synapse, KINDS)
         if plasticity is not None and not isinstance(plasticity, STDP):
             raise TypeError(f"plasticity must be None or an sp.STDP; got {plasticity!r}")
+        if plasticity is not None and plasticity.modulation is not None:
+            da = plasticity.modulation.dopamine
+            if da.net is not self:
+                raise ValueError(
+                    f"plasticity's modulation uses dopamine {da.name!r} of another network; "
+                    "make it with this network's add_dopamine"
+                )
+            if hasattr(plasticity.modulation, "interval"):
+                check.whole_steps("interval", plasticity.modulation.interval, self.dt,
+                                  interval=True)  # fmt: skip
         if not isinstance(post, Population) and plasticity is None:
             what = "a Poisson source" if isinstance(post, PoissonSource) else "a spike source"
             raise ValueError(
@@ -380,8 +401,9 @@ class Network:
         ``target`` is a population or a list of populations, taken as one group in that order
         (so one :class:`~spiker.inputs.RandomPulse` can pick among all of them). ``current`` is a
         number, an array (one value per target neuron), or a :class:`spiker.inputs.Step`,
-        :class:`~spiker.inputs.TimedArray`, :class:`~spiker.inputs.Noise` or
-        :class:`~spiker.inputs.RandomPulse`. Currents add up.
+        :class:`~spiker.inputs.TimedArray`, :class:`~spiker.inputs.Noise`,
+        :class:`~spiker.inputs.UniformNoise` or :class:`~spiker.inputs.RandomPulse`. Currents add
+        up.
         """
         targets = list(target) if isinstance(target, list | tuple) else [target]
         if not targets:
@@ -395,8 +417,9 @@ class Network:
             cols = all_cols
         else:
             cols = all_cols[check.index_array("neurons", neurons, all_cols.shape[0])]
-        if isinstance(current, Step | TimedArray | Noise | RandomPulse):
-            rng = self._spawn_rng() if isinstance(current, Noise | RandomPulse) else None
+        if isinstance(current, Step | TimedArray | Noise | UniformNoise | RandomPulse):
+            random = isinstance(current, Noise | UniformNoise | RandomPulse)
+            rng = self._spawn_rng() if random else None
             bound = BoundCurrent(current, cols, self.dt, rng)
             self._currents.append(bound)
             return bound
@@ -520,6 +543,7 @@ class Network:
         synapses=None,
         every_ms: float = 1.0,
         record_final: bool = True,
+        var: str = "w",
         to: str | os.PathLike | None = None,
     ):
         """Sample the weights of a plastic projection's ``synapses`` (indices into its arrays;
@@ -529,6 +553,9 @@ class Network:
         ``net.t``), so the last column is the final state; a later run replaces that column with
         its own samples, so the interval stays regular and the record again ends with the
         final state. ``to``: stream the record to this folder (see :meth:`record_spikes`).
+
+        ``var="c"`` samples the eligibility trace c instead (a rule with ``modulation``; with an
+        ``SpnetUpdate``, its deferred change sd).
 
         Returns a :class:`spiker.monitors.WeightRecord`; ``.values`` has shape
         (len(synapses), n_samples).
@@ -541,13 +568,78 @@ class Network:
             raise ValueError(
                 f"projection {projection.name!r} is not plastic: its weights are fixed"
             )
+        check.choice("var", var, ("w", "c"))
+        rule = projection.plasticity
+        if var == "c" and rule.modulation is None and rule.update is None:
+            raise ValueError(
+                f"var='c': the rule of projection {projection.name!r} has no eligibility trace "
+                "(give it modulation=..., see spiker.modulation)"
+            )
         every = check.whole_steps("every_ms", every_ms, self.dt, interval=True)
         idx = (np.arange(projection.n, dtype=np.int64) if synapses is None
                else check.index_array("synapses", synapses, projection.n))  # fmt: skip
-        rec = WeightRecord(projection, idx, every, self.dt)
+        rec = WeightRecord(projection, idx, every, self.dt, var)
         rec.record_final = record_final
         if to is not None:
             rec.stream_to(to)
+        self._state_records.append(rec)
+        return rec
+
+    # ------------------------------------------------------------ neuromodulation
+    def add_dopamine(
+        self, tau: float | None = None, factor: float | None = None, name: str | None = None
+    ) -> Dopamine:
+        """Add an extracellular dopamine concentration d (see :mod:`spiker.modulation`).
+
+        d starts at 0, decays exponentially and rises at its releases
+        (:meth:`~spiker.modulation.Dopamine.release`,
+        :meth:`~spiker.modulation.Dopamine.release_on_spikes`). Rules gate their weight changes
+        by it: ``sp.STDP(..., modulation=sp.IntervalModulation(da, ...))``.
+
+        Parameters
+        ----------
+        tau : float, optional
+            Time constant, ms: d is multiplied by ``exp(-dt/tau)`` every step.
+        factor : float, optional
+            Or the factor per ms, in (0, 1]: d is multiplied by ``factor`` every ms (exactly
+            ``factor`` per step at dt = 1 ms; ``factor**dt`` otherwise). daspnet.m's 0.995 per ms
+            is tau = 199.5 ms. Give one of ``tau`` and ``factor``.
+        name : str, optional
+            Default ``"dopamine"`` (``"dopamine<k>"`` for a further one).
+        """
+        tau, factor = _factor_or_tau(tau, factor)
+        if name is None:
+            name = "dopamine" if not self._modulators else f"dopamine{len(self._modulators)}"
+        if not isinstance(name, str) or not name:
+            raise TypeError(f"name must be a non-empty string; got {name!r}")
+        if any(m.name == name for m in self._modulators):
+            raise ValueError(f"name {name!r} is already used by a neuromodulator of this network")
+        da = Dopamine(self, len(self._modulators), name, tau, factor)
+        self._modulators.append(da)
+        self._mod_conc = np.concatenate([self._mod_conc, [0.0]])
+        self._compiled = None
+        return da
+
+    def record_dopamine(
+        self, dopamine: Dopamine, every_ms: float | None = None, record_final: bool = False
+    ) -> DopamineRecord:
+        """Record the concentration of ``dopamine`` every ``every_ms`` ms (default every step)
+        at the start of the step (after the releases of the step before); ``record_final`` as in
+        :meth:`record_state`. Returns a :class:`spiker.monitors.DopamineRecord`: ``.t`` (ms),
+        ``.values`` of shape (1, n_samples), ``.d`` the same as shape (n_samples,)."""
+        if not isinstance(dopamine, Dopamine) or dopamine.net is not self:
+            raise ValueError(
+                f"dopamine must be a Dopamine of this network (net.add_dopamine); got {dopamine!r}"
+            )
+        every = (
+            1
+            if every_ms is None
+            else check.whole_steps("every_ms", every_ms, self.dt, interval=True)
+        )
+        if not isinstance(record_final, bool):
+            raise TypeError(f"record_final must be True or False; got {record_final!r}")
+        rec = DopamineRecord(dopamine, every, self.dt)
+        rec.record_final = record_final
         self._state_records.append(rec)
         return rec
 
@@ -597,6 +689,7 @@ class Network:
         for k, g in enumerate(self.groups):
             if isinstance(g, PoissonSource):
                 state[f"group{k}.rate_hz"] = g.rate_hz
+        state["dopamine"] = self._mod_conc  # neuromodulator concentrations
         return state
 
     def _set_run_state(self, state: dict[str, np.ndarray]) -> None:
@@ -609,8 +702,11 @@ class Network:
 
     def _generators(self) -> dict:
         """Everything that draws random numbers during a run, by name, each with ``state()``
-        and ``set_state(state)`` (besides ``rng``, which only the build draws from)."""
+        and ``set_state(state)`` (besides ``rng``, which only the build draws from); also the
+        neuromodulators, whose scheduled releases (a list that grows, e.g. from a callback)
+        are kept the same way."""
         gens = {f"current{k}": b for k, b in enumerate(self._currents)}
+        gens.update({f"dopamine{k}": da for k, da in enumerate(self._modulators)})
         gens.update({f"poisson_input{k}": b for k, b in enumerate(self._poisson_inputs)})
         gens.update(
             {f"group{k}": g for k, g in enumerate(self.groups) if isinstance(g, PoissonSource)}
@@ -687,7 +783,9 @@ class Network:
                                 u += d; LIF: v = v_reset, refractory from now)
             7. record spikes    spike monitors and population rates
             8. propagate        each spike of step n is scheduled to arrive at step n + delay
-            9. plasticity       potentiation at the spikes of step n; deferred (spnet) updates
+            9. plasticity       neuromodulation (dopamine decays; modulated weights due at n
+                                move by their eligibility traces; releases of step n), then
+                                potentiation at the spikes of step n; deferred (spnet) updates
 
         This is Brian2's order (groups, thresholds, synapses, resets) with its spike label t; a
         jump that arrives in the step its target spikes is lost to the reset, as in Brian2.

@@ -19,6 +19,9 @@ at its arrival, before that step's plasticity, as in Brian2's ``on_pre='v += w; 
 Nothing per synapse is touched in a step where neither of its sides spikes: traces are decayed
 from their last update when they are read, and a postsynaptic spike reaches only the incoming
 plastic synapses of the neuron that fired (an index by postsynaptic neuron).
+
+With ``modulation`` (:mod:`spiker.modulation`) the changes go into an eligibility trace c instead
+of the weight, and the weight moves by (baseline + dopamine) x c.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from spiker import _validate as check
+from spiker.modulation import MODULATIONS, ContinuousModulation, IntervalModulation
 
 
 @dataclass(frozen=True)
@@ -63,6 +67,10 @@ class STDP:
     rule : {"additive", "multiplicative"}
     update : SpnetUpdate or None
         ``None`` applies every change at once; a :class:`SpnetUpdate` defers them.
+    modulation : IntervalModulation or ContinuousModulation or None
+        Dopamine-modulated STDP (:mod:`spiker.modulation`): the changes go into the synapse's
+        eligibility trace c, and the weight moves by (baseline + dopamine) x c on the
+        modulation's schedule. Not together with ``update``.
     """
 
     a_plus: float = 0.01
@@ -74,6 +82,7 @@ class STDP:
     pairing: str = "all"
     rule: str = "additive"
     update: SpnetUpdate | None = None
+    modulation: IntervalModulation | ContinuousModulation | None = None
 
     def __post_init__(self) -> None:
         check.finite_float("a_plus", self.a_plus, nonnegative=True)
@@ -88,3 +97,14 @@ class STDP:
         check.choice("rule", self.rule, {"additive", "multiplicative"})
         if self.update is not None and not isinstance(self.update, SpnetUpdate):
             raise TypeError(f"update must be None or an sp.SpnetUpdate; got {self.update!r}")
+        if self.modulation is not None:
+            if not isinstance(self.modulation, MODULATIONS):
+                raise TypeError(
+                    "modulation must be None, an sp.IntervalModulation or an "
+                    f"sp.ContinuousModulation; got {self.modulation!r}"
+                )
+            if self.update is not None:
+                raise ValueError(
+                    "give update (spnet's deferred changes) or modulation (dopamine-gated "
+                    "changes), not both: a modulation has its own schedule"
+                )

@@ -157,7 +157,7 @@ def trace(record: StateRecord, ax=None, neurons=None, spikes: SpikeRecord | None
         segs.append(np.column_stack([t, v]))
     ax.add_collection(LineCollection(segs, linewidths=0.8, colors=DEFAULT_COLORS))
     ax.autoscale()
-    units = {"v": "v (mV)"}
+    units = {"v": "v (mV)", "w": "weight", "c": "eligibility trace c", "d": "dopamine d"}
     ax.set_xlabel("time (ms)")
     ax.set_ylabel(units.get(record.var, record.var))
     return ax

@@ -24,6 +24,8 @@ from spiker.kernels.layout import (
     FAMILY_IZHIKEVICH,
     FAMILY_IZHIKEVICH2007,
     FAMILY_LIF,
+    REC_CONCENTRATION,
+    REC_ELIGIBILITY,
     REC_I,
     REC_I_SYN,
     REC_WEIGHT,
@@ -36,6 +38,7 @@ from spiker.kernels.layout import (
     Synaptic,
 )
 from spiker.kernels.noise import ZIG_F, ZIG_K, ZIG_W
+from spiker.modulation import kernel_group, released
 
 _VAR_BUDGET = 2_000_000  # float64 entries of the per-chunk time-varying current (16 MB)
 
@@ -92,13 +95,7 @@ class RunBuffers:
         self.mon_base = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)[:-1]
         self.mon_ptr = np.concatenate([[0], np.cumsum(widths)]).astype(np.int64)
         self.mon_idx = np.concatenate(
-            [
-                comp.plastic.syn_of[comp.plastic.projections.index(r.projection)][r.synapses]
-                if r.var == "w"
-                else r.neurons + r.group.start
-                for r in recs
-            ]
-            or [np.zeros(0, np.int64)]
+            [_record_index(r, comp) for r in recs] or [np.zeros(0, np.int64)]
         ).astype(np.int64)
         self.mon_out = np.empty(int(sum(sizes)))
         self.mon_rows = np.zeros(len(recs), np.int64)
@@ -174,6 +171,9 @@ class RunBuffers:
         plastic = groups["plastic"]
         if plastic is not None:
             plastic = plastic._replace(hist=net._hist, hist_n=net._hist_n)
+        mod = groups["mod"]
+        if mod is not None:  # this chunk's scheduled releases
+            mod = mod._replace(conc=net._mod_conc, rel_var=released(net, n_start, k))
         scratch = Scratch(self.fired, self.spiked, self.ext, self.info, self.comp.bounds[:-1],
                           self.comp.bounds[1:], self.t_bad)  # fmt: skip
         par = np.int8(1) if self.comp.bounds.shape[0] > 2 else None
@@ -183,8 +183,8 @@ class RunBuffers:
                             self.comp.pin_col, self.comp.pin_buf, *self.noise)  # fmt: skip
             n = run_steps(
                 n_start + done, k - done, net.dt, neurons, inputs, groups["static"],
-                groups["static0"], syn, plastic, self.records(net.step - self.n0), scratch, par,
-                self.present,
+                groups["static0"], syn, plastic, mod, self.records(net.step - self.n0), scratch,
+                par, self.present,
             )  # fmt: skip
             done += n
             net.step = n_start + done
@@ -237,6 +237,10 @@ class RunBuffers:
         net = self.net
         if rec.var == "w":
             return plastic.w[idx].copy()
+        if rec.var == "c":
+            return plastic.sd[idx].copy()
+        if rec.var == "d":
+            return net._mod_conc[idx].copy()
         if rec.var == "I_syn":
             return net._I_syn[:, idx].sum(axis=0) if net._I_syn.shape[0] else np.zeros(idx.size)
         return net._x[rec.group.state.index(rec.var), idx].copy()
@@ -256,10 +260,24 @@ def present(family: np.ndarray, method: np.ndarray) -> tuple:
     return tuple(out)
 
 
+def _record_index(rec, comp: Compiled) -> np.ndarray:
+    """What a state monitor samples: plastic state rows ("w", "c"), a neuromodulator ("d") or
+    global unit indices."""
+    if rec.var in ("w", "c"):
+        return comp.plastic.syn_of[comp.plastic.projections.index(rec.projection)][rec.synapses]
+    if rec.var == "d":
+        return np.array([rec.dopamine.index], np.int64)
+    return rec.neurons + rec.group.start
+
+
 def _record_code(rec) -> int:
     """The kernel's code of a state monitor's variable (kernels/layout.py REC_*)."""
     if rec.var == "w":
         return REC_WEIGHT
+    if rec.var == "c":
+        return REC_ELIGIBILITY
+    if rec.var == "d":
+        return REC_CONCENTRATION
     if rec.var == "I":
         return REC_I
     if rec.var == "I_syn":
@@ -275,7 +293,7 @@ def check_memory(recs, sizes, rate_bytes) -> None:
     if total > 0.8 * available:
         big = max(range(len(sizes)), key=sizes.__getitem__) if sizes else None
         what = (
-            f"record_state({recs[big].group.name!r}, {recs[big].var!r}) needs "
+            f"record_state({getattr(recs[big].group, 'name', None)!r}, {recs[big].var!r}) needs "
             f"{8 * sizes[big] / 2**30:.2f} GiB"
             if big is not None
             else f"population rates need {rate_bytes / 2**30:.2f} GiB"
@@ -309,14 +327,16 @@ def sigint_flag():
         signal.signal(signal.SIGINT, previous)
 
 
-def _kernel_groups(comp: Compiled) -> tuple[dict, object]:
-    """The run's kernel groups of synapses, with the projections' present weights and plastic
-    state (``None`` for the plastic group without plastic synapses)."""
+def _kernel_groups(net, comp: Compiled) -> tuple[dict, object]:
+    """The run's kernel groups of synapses and neuromodulators, with the projections' present
+    weights and plastic state (``None`` for the plastic group without plastic synapses, and for
+    the neuromodulators without dopamine)."""
     plastic = comp.plastic.gather()
     groups = {
         "static": comp.static.with_weights(),
         "static0": comp.static0.with_weights(),
         "plastic": plastic,
+        "mod": kernel_group(net),
     }
     return groups, plastic
 
@@ -325,7 +345,7 @@ def _structure(net) -> tuple:
     """What a run's buffers and compiled arrays were made for."""
     return (net._compiled, len(net.groups), len(net.projections), len(net._currents),
             len(net._poisson_inputs), len(net._spike_records), len(net._state_records),
-            len(net._rate_records))  # fmt: skip
+            len(net._rate_records), len(net._modulators))  # fmt: skip
 
 
 def _call_back(net, comp, runtime, callback, plastic, structure):
@@ -341,7 +361,7 @@ def _call_back(net, comp, runtime, callback, plastic, structure):
             "monitor); a callback may change values (weights, state, currents), the structure "
             "only between runs"
         )
-    return _kernel_groups(comp)
+    return _kernel_groups(net, comp)
 
 
 def simulate(
@@ -350,7 +370,7 @@ def simulate(
     """Run ``n_total`` steps of ``net`` in chunks: progress bar, Ctrl+C between chunks,
     ``callback(net)`` after every step that ends at a multiple of ``every`` steps, records
     handed over whatever happens (see :meth:`spiker.Network.run`)."""
-    groups, plastic = _kernel_groups(comp)
+    groups, plastic = _kernel_groups(net, comp)
     hand_over = streams.flush_steps(net)  # streamed records go to disk at least this often
     runtime = RunBuffers(net, n_total, comp, hand_over)
     structure = _structure(net)

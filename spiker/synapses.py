@@ -95,6 +95,14 @@ class Projection:
         self._weight[:] = arr
 
     @property
+    def eligibility(self) -> np.ndarray:
+        """The eligibility trace c of each synapse of a rule with ``modulation`` (its deferred
+        change with an ``SpnetUpdate``), shape (n_synapses,); live, like ``weight``."""
+        if self._plastic is None:
+            raise AttributeError(f"projection {self.name!r} is not plastic: it has no eligibility")
+        return self._plastic["sd"]
+
+    @property
     def delay(self) -> np.ndarray:
         return self.delay_steps * self._dt
 

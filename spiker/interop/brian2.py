@@ -40,6 +40,14 @@ STDP                          per-synapse event-driven traces ``x``, ``y``; ``on
                               (delay (D-1)*dt, order 10, after the updates of that step)
 SpnetUpdate                   ``run_regularly`` on the synapses, every step, applying
                               ``w += bias + sd; sd *= decay`` where ``(n + 1) % K == 0``
+modulated STDP, Dopamine      STDP changes into ``elig`` (c, clipped); each synapse keeps a
+                              copy ``dopa`` of d (as Brian2's Izhikevich_2007.py
+                              example); a ``run_regularly`` (``synapses`` slot, order 0:
+                              after ``on_pre``, before ``on_post``) decays d, moves w (both
+                              schedules, spiker's formulas), decays c and adds the scheduled
+                              releases (a ``TimedArray``); releases at spikes are a
+                              ``Synapses`` from the releasing units onto those synapses
+                              (``dopa_post += amount``, order 1)
 ============================  ===========================================================
 
 Arrivals are summed into a buffer (``J_in``, ``X_in``) and added at once, as spiker's ring
@@ -427,6 +435,8 @@ def to_brian2(
         if s is not None:
             syn[p.name] = s
             objects.append(s)
+            if p.plasticity is not None and p.plasticity.modulation is not None:
+                objects += _modulation(b2, p, s, groups, n_steps, dt, clock)
     network = b2.Network(*objects)
     return Brian2Model(network, groups, syn, monitors, dt, n_steps * dt)
 
@@ -505,7 +515,16 @@ def _synapses(b2, p, groups, taus, dt, clock):
             tau_plus=stdp.tau_plus * b2.ms, tau_minus=stdp.tau_minus * b2.ms,
             A_plus=stdp.a_plus, A_minus=stdp.a_minus, w_min=stdp.w_min, w_max=stdp.w_max,
         )  # fmt: skip
-        apply = "sd = sd + dw" if deferred else "w = clip(w + dw, w_min, w_max)"
+        if stdp.modulation is not None:
+            model += "elig : 1\ndopa : 1\n"  # c and d (c is an Izhikevich parameter)
+            c_lo, c_hi = stdp.modulation.c_min, stdp.modulation.c_max
+            namespace.update(c_min=c_lo, c_max=c_hi)
+            bounded = math.isfinite(c_lo) or math.isfinite(c_hi)
+            apply = "elig = clip(elig + dw, c_min, c_max)" if bounded else "elig = elig + dw"
+        elif deferred:
+            apply = "sd = sd + dw"
+        else:
+            apply = "w = clip(w + dw, w_min, w_max)"
         mult = stdp.rule == "multiplicative"
         nearest = stdp.pairing == "nearest"
         depress = ["dw = -A_minus*y"] + (["dw = dw*(w - w_min)"] if mult else [])
@@ -550,6 +569,53 @@ def _synapses(b2, p, groups, taus, dt, clock):
             )
             s.run_regularly(code, when="synapses", order=5)  # contained in s
     return s
+
+
+def _modulation(b2, p, s, groups, n_steps: int, dt: float, clock) -> list:
+    """Set up the dopamine of projection ``p``'s modulated rule on its Synapses ``s`` (which
+    has the eligibility trace ``elig`` and a per-synapse copy ``dopa`` of the concentration):
+    the update of each step and the releases. Returns the further Brian2 objects (synapses from
+    releasing units)."""
+    from spiker.modulation import IntervalModulation
+
+    mod = p.plasticity.modulation
+    da = mod.dopamine
+    s.dopa = da.concentration
+    s.namespace.update(alpha_d=da.decay, c_decay=mod.c_decay(dt))
+    if isinstance(mod, IntervalModulation):
+        K = round(mod.interval / dt)
+        s.namespace.update(baseline=mod.baseline, K_steps=K)
+        code = [
+            "dopa = dopa*alpha_d",
+            "due = int(((t_in_timesteps + 1) % K_steps) == 0)",
+            "w = clip(w + due*((baseline + dopa)*elig), w_min, w_max)",
+            "elig = elig*(due*c_decay + (1 - due))",
+        ]
+    else:
+        k_b, k_d = mod.coefficients(dt)
+        s.namespace.update(k_b=k_b, k_d=k_d)
+        code = [
+            "w = clip(w + elig*(k_b + k_d*dopa), w_min, w_max)",
+            "elig = elig*c_decay",
+            "dopa = dopa*alpha_d",
+        ]
+    if da._steps.size:
+        s.namespace["released"] = b2.TimedArray(da.released(0, n_steps), dt=dt * b2.ms)
+        code.append("dopa = dopa + released(t)")
+    s.run_regularly("\n".join(code), when="synapses", order=0)  # contained in s
+    objects = []
+    for k, (group, local, amounts) in enumerate(da._on_spikes):
+        amount = np.zeros(group.n)
+        amount[local] = amounts
+        rel = b2.Synapses(groups[group.name], s, "amount : 1", on_pre="dopa_post += amount",
+                          clock=clock, name=f"release_{_safe(p.name)}_{k}")  # fmt: skip
+        pre = np.repeat(local, p.n)
+        post = np.tile(np.arange(p.n), local.shape[0])
+        rel.connect(i=pre.astype(np.int64), j=post.astype(np.int64))
+        rel.amount = amount[pre]
+        rel.pre.order = 1
+        objects.append(rel)
+    return objects
 
 
 def compare(net, duration: float, target: str = "numpy", directory: str | None = None):

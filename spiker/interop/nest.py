@@ -394,6 +394,10 @@ def to_nest(net, duration: float, threads: int = 1, native_inputs: bool = False)
         if stdp is not None and stdp.update is not None:
             notes.append(f"{p.name}: SpnetUpdate has no NEST counterpart; exported static")
             stdp = None
+        if stdp is not None and stdp.modulation is not None:
+            notes.append(f"{p.name}: dopamine-modulated STDP is not mapped to NEST's "
+                         "stdp_dopamine_synapse; exported static")  # fmt: skip
+            stdp = None
         if stdp is not None:
             syn = _stdp_synapse(p, stdp)
             model.nodes[p.post.name].set(tau_minus=stdp.tau_minus)  # a neuron parameter in NEST
@@ -504,6 +508,8 @@ def compare(net, duration: float, threads: int = 1) -> Comparison:
     weights = {
         name: float(np.max(np.abs(p.weight - model.weights(name)), initial=0.0))
         for name, (_, p) in model.connections.items()
-        if p.plasticity is not None and p.plasticity.update is None
+        if p.plasticity is not None
+        and p.plasticity.update is None
+        and p.plasticity.modulation is None
     }
     return Comparison("nest", model.duration, pops, weights, wall_ours, wall_theirs, model.notes)

@@ -16,6 +16,8 @@ from spiker.kernels.layout import (
     BUF_JUMP,
     BUF_PULSE,
     FAMILY_SOURCE,
+    REC_CONCENTRATION,
+    REC_ELIGIBILITY,
     REC_I,
     REC_I_SYN,
     REC_WEIGHT,
@@ -25,6 +27,7 @@ from spiker.kernels.layout import (
 )
 from spiker.kernels.noise import add_noise
 from spiker.kernels.plasticity import (
+    apply_modulation,
     remember_spikes,
     stdp_apply_deferred,
     stdp_arrivals,
@@ -33,18 +36,18 @@ from spiker.kernels.plasticity import (
 
 
 @kernel
-def run_steps(n_start, n_steps, dt, neurons, inputs, static, static0, syn, plastic, rec, scratch,
-              par, present):  # fmt: skip
+def run_steps(n_start, n_steps, dt, neurons, inputs, static, static0, syn, plastic, mod, rec,
+              scratch, par, present):  # fmt: skip
     """Advance the network from step ``n_start`` by up to ``n_steps`` steps.
 
     ``static`` holds the static synapses with delays of one step or more, ``static0`` those of
     zero delay; ``plastic`` is None when there are no plastic synapses (their code is then not
-    compiled). ``present`` says which families and methods the network uses (the others are
-    not compiled; kernels/families.py). ``par`` is None for one thread, else the units are
-    updated and the static
-    synapses propagated in ``scratch.t_lo.shape[0]`` parts on as many threads (each part owns
-    the units ``t_lo[t] .. t_hi[t]-1`` and the synapses onto them, so every sum is taken in the
-    same order whatever the number of threads). Returns the number of steps completed;
+    compiled), ``mod`` (neuromodulators, kernels/layout.py ``Modulators``) likewise.
+    ``present`` says which families and methods the network uses (the others are not compiled;
+    kernels/families.py). ``par`` is None for one thread, else the units are updated and the
+    static synapses propagated in ``scratch.t_lo.shape[0]`` parts on as many threads (each part
+    owns the units ``t_lo[t] .. t_hi[t]-1`` and the synapses onto them, so every sum is taken in
+    the same order whatever the number of threads). Returns the number of steps completed;
     ``scratch.info[0]`` is a STATUS_* code. Stops early, with the state consistent at a step
     boundary, when the spike buffer could overflow or a state diverges.
     """
@@ -69,7 +72,7 @@ def run_steps(n_start, n_steps, dt, neurons, inputs, static, static0, syn, plast
             info[0] = STATUS_SPIKES_FULL
             return k
         # 1. record state at n*dt; plastic spikes that arrive now are delivered and depress
-        _record_state(n, at_start, neurons, syn, plastic, rec)
+        _record_state(n, at_start, neurons, syn, plastic, mod, rec)
         if plastic is not None:
             stdp_arrivals(n, dt, plastic, syn.ring, np.int64(1), n)
         row = n - n_start + inputs.var_row0
@@ -104,7 +107,7 @@ def run_steps(n_start, n_steps, dt, neurons, inputs, static, static0, syn, plast
         else:
             _arrive_parallel(n, neurons, syn, scratch, fused)
         _reset(n, neurons, scratch, n_fired, present)
-        _record_state(n, after_input, neurons, syn, plastic, rec)
+        _record_state(n, after_input, neurons, syn, plastic, mod, rec)
         # 7. record spikes
         _record_spikes(n, k, fired, n_fired, rec)
         # 8. propagate
@@ -112,7 +115,10 @@ def run_steps(n_start, n_steps, dt, neurons, inputs, static, static0, syn, plast
             _propagate(n, fired, n_fired, static, syn.ring, part0)
         else:
             _propagate_parallel(n, fired, n_fired, static, syn.ring)
-        # 9. plasticity
+        # 9. plasticity. Neuromodulation first (issue 13: concentrations decay, modulated
+        #    weights move, releases of step n), then potentiation and deferred (spnet) updates
+        if mod is not None:
+            apply_modulation(n, row, fired, n_fired, plastic, mod)
         if plastic is not None:
             stdp_post_spikes(n, dt, fired, n_fired, plastic)
             stdp_apply_deferred(n, plastic)
@@ -136,8 +142,24 @@ def _weight(plastic, p):
     return plastic.w[p]
 
 
+@inline
+def _eligibility(plastic, p):
+    """The eligibility trace (or deferred change) of plastic synapse p."""
+    if plastic is None:
+        return 0.0
+    return plastic.sd[p]
+
+
+@inline
+def _concentration(mod, m):
+    """The concentration of neuromodulator m (the group is None without neuromodulators)."""
+    if mod is None:
+        return 0.0
+    return mod.conc[m]
+
+
 @phase
-def _record_state(n, phase, neurons, syn, plastic, rec):
+def _record_state(n, phase, neurons, syn, plastic, mod, rec):
     """State monitors due at step n. ``phase`` 0, at the start of the step: every variable but
     ``REC_I`` (its value at n*dt). ``phase`` 1, after the integration: ``REC_I`` (the input
     current of step n), and every monitor due at n moves on to its next row.
@@ -168,6 +190,10 @@ def _record_state(n, phase, neurons, syn, plastic, rec):
                     value += I_syn[ch, j]
             elif var == REC_WEIGHT:
                 value = _weight(plastic, j)
+            elif var == REC_ELIGIBILITY:
+                value = _eligibility(plastic, j)
+            elif var == REC_CONCENTRATION:
+                value = _concentration(mod, j)
             else:
                 value = 0.0
             mon_out[base + q] = value

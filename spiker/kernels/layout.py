@@ -30,6 +30,8 @@ BUF_EXP0 = 2  # "exponential": BUF_EXP0 + k feeds synaptic-current channel k
 REC_I = -1  # the input current applied during the step
 REC_I_SYN = -2  # the sum of the exponential synaptic currents
 REC_WEIGHT = -3  # a plastic synapse's weight (mon_idx holds its state row)
+REC_ELIGIBILITY = -4  # its eligibility trace c or deferred change sd (mon_idx: its state row)
+REC_CONCENTRATION = -5  # a neuromodulator's concentration (mon_idx: the modulator)
 
 # ---- the groups -------------------------------------------------------------------------------
 #: Units. ``family`` (int8) and ``method`` (int8, the family's own method codes) per unit;
@@ -86,6 +88,14 @@ Plastic = namedtuple(
     "w sd post ysyn g_lo g_hi g_delay g_rule g_buf gx gxl gptr qptr qe qg Y Yl y_rule yptr yidx "
     "rf ri dec hist hist_n zero",
 )
+
+#: Neuromodulators (dopamine; spiker/modulation.py), M of them: ``conc`` (M,) the concentrations
+#: (state that persists across runs), ``decay`` (M,) their factors per step, ``before`` (M,)
+#: scratch: the concentrations at the start of the step; ``rel_var`` (rows, M) the amounts
+#: released at each step of the chunk (same rows as ``Inputs.I_var``; zero rows when nothing is
+#: scheduled); releases at spikes, a CSR by unit: ``src_ptr`` (N + 1,), ``src_mod``,
+#: ``src_amount`` (modulator and amount per entry).
+Modulators = namedtuple("Modulators", "conc decay before rel_var src_ptr src_mod src_amount")
 
 #: What a run records. Spikes: ``spike_mask`` (N,) bool, ``spk_step``/``spk_idx`` a growing
 #: buffer filled up to ``spk_count[0]``. State: monitor m samples variable ``mon_var[m]`` of units

@@ -6,8 +6,11 @@ arrivals and share one presynaptic trace ``gx``; the synapses onto one unit from
 share one postsynaptic trace ``Y``. Each trace is kept with the step of its last update and
 decayed when read, ``exp(-(k*dt)/tau)`` from the table ``dec[r, 0 or 1, k]`` (k < its size, the
 same libm ``exp`` as the fallback, so a table hit and a call give the same bits). Rule parameters
-are rows of ``rf`` (a_plus, a_minus, tau_plus, tau_minus, w_min, w_max, bias, decay) and ``ri``
-(nearest, multiplicative, interval in steps: 0 applies changes at once).
+are rows of ``rf`` (a_plus, a_minus, tau_plus, tau_minus, w_min, w_max, bias, decay, then a
+dopamine modulation's baseline, c_decay, k_b, k_d, c_min, c_max) and ``ri`` (nearest,
+multiplicative, interval in steps: 0 applies changes at once, then the modulation's schedule, its
+interval in steps and its modulator). A modulated rule (spiker/modulation.py) writes its changes
+into the eligibility trace c, kept in ``sd``; ``apply_modulation`` moves the weights.
 
 Per spike the work is: at an arrival, the segment's trace and, for each of its synapses, the
 delivery of its weight and the depression read from the postsynaptic trace; at a postsynaptic
@@ -20,7 +23,11 @@ from spiker.kernels._jit import inline_ir, phase
 
 RF_A_PLUS, RF_A_MINUS, RF_TAU_PLUS, RF_TAU_MINUS, RF_W_MIN, RF_W_MAX, RF_BIAS, RF_DECAY = range(8)
 RI_NEAREST, RI_MULTIPLICATIVE, RI_INTERVAL = range(3)
-N_RF, N_RI = 8, 3  # widths of the rule tables
+# dopamine modulation (issue 13; spiker/modulation.py): the eligibility trace c is ``sd``
+RF_BASELINE, RF_C_DECAY, RF_K_B, RF_K_D, RF_C_MIN, RF_C_MAX = range(8, 14)
+RI_SCHEDULE, RI_MOD_INTERVAL, RI_MODULATOR = range(3, 6)
+N_RF, N_RI = 14, 6  # widths of the rule tables
+SCHEDULE_NONE, SCHEDULE_INTERVAL, SCHEDULE_CONTINUOUS = range(3)
 
 
 @inline_ir
@@ -33,9 +40,12 @@ def _decay(dec, r, which, delta, dt, tau):
 
 @inline_ir
 def _change(e, dw, w, sd, r, rf, ri):
-    """Apply a change to synapse e: at once, clipped to [w_min, w_max], or into its deferred
-    derivative (SpnetUpdate)."""
-    if ri[r, RI_INTERVAL] > 0:
+    """Apply a change to synapse e: at once, clipped to [w_min, w_max], into its deferred
+    derivative (SpnetUpdate), or into its eligibility trace c clipped to [c_min, c_max]
+    (dopamine modulation; infinite bounds leave it as it is)."""
+    if ri[r, RI_SCHEDULE] != SCHEDULE_NONE:
+        sd[e] = min(max(sd[e] + dw, rf[r, RF_C_MIN]), rf[r, RF_C_MAX])
+    elif ri[r, RI_INTERVAL] > 0:
         sd[e] += dw
     else:
         w[e] = min(max(w[e] + dw, rf[r, RF_W_MIN]), rf[r, RF_W_MAX])
@@ -149,3 +159,71 @@ def remember_spikes(n, fired, n_fired, pl):
     for q in range(n_fired):
         hist[h, q] = fired[q]
     pl.hist_n[h] = n_fired
+
+
+# ---- dopamine modulation (issue 13) -----------------------------------------------------------
+@inline_ir
+def _modulated_updates(n, pl, before, conc):
+    """Weights of the modulated rules due at step n move by their eligibility traces.
+
+    Interval schedule (daspnet.m), where ``(n + 1) % interval_steps == 0``:
+    ``w += (baseline + d) * c; c *= c_decay``, d the concentration after this step's decay.
+    Continuous schedule, every step: ``w += c * (k_b + k_d * d0); c *= c_decay``, d0 the
+    concentration at the start of the step (``before``): the exact integral of
+    ``dw/dt = (baseline + d) c / tau_s`` over the step (spiker/modulation.py). w is clipped to
+    [w_min, w_max]."""
+    rf, ri = pl.rf, pl.ri
+    due = False
+    for r in range(ri.shape[0]):
+        s = ri[r, RI_SCHEDULE]
+        if s == SCHEDULE_CONTINUOUS or (
+            s == SCHEDULE_INTERVAL and (n + 1) % ri[r, RI_MOD_INTERVAL] == 0
+        ):
+            due = True
+    if not due:
+        return
+    w, sd, g_rule, g_lo, g_hi = pl.w, pl.sd, pl.g_rule, pl.g_lo, pl.g_hi
+    for g in range(g_lo.shape[0]):
+        r = g_rule[g]
+        s = ri[r, RI_SCHEDULE]
+        if s == SCHEDULE_INTERVAL:
+            if (n + 1) % ri[r, RI_MOD_INTERVAL] != 0:
+                continue
+            gain = rf[r, RF_BASELINE] + conc[ri[r, RI_MODULATOR]]
+            c_decay, lo, hi = rf[r, RF_C_DECAY], rf[r, RF_W_MIN], rf[r, RF_W_MAX]
+            for e in range(g_lo[g], g_hi[g]):
+                value = w[e] + gain * sd[e]
+                w[e] = min(max(value, lo), hi)
+                sd[e] *= c_decay
+        elif s == SCHEDULE_CONTINUOUS:
+            gain = rf[r, RF_K_B] + rf[r, RF_K_D] * before[ri[r, RI_MODULATOR]]
+            c_decay, lo, hi = rf[r, RF_C_DECAY], rf[r, RF_W_MIN], rf[r, RF_W_MAX]
+            for e in range(g_lo[g], g_hi[g]):
+                value = w[e] + sd[e] * gain
+                w[e] = min(max(value, lo), hi)
+                sd[e] *= c_decay
+
+
+@phase
+def apply_modulation(n, row, fired, n_fired, pl, mod):
+    """Step n's neuromodulation, after the arrivals (and their depression) of step n and before
+    the potentiation at its spikes: every concentration decays by its factor per step; the
+    modulated rules due at n update their weights (``pl`` is None without plastic synapses);
+    then the releases of step n are added: scheduled (``mod.rel_var[row]``) and at the spikes
+    of step n (units ``i`` with entries ``mod.src_ptr[i] .. mod.src_ptr[i+1]-1``)."""
+    conc, decay, before = mod.conc, mod.decay, mod.before
+    for m in range(conc.shape[0]):
+        before[m] = conc[m]
+        conc[m] *= decay[m]
+    if pl is not None:
+        _modulated_updates(n, pl, before, conc)
+    rel_var = mod.rel_var
+    if rel_var.shape[0] > 0:
+        for m in range(conc.shape[0]):
+            conc[m] += rel_var[row, m]
+    src_ptr, src_mod, src_amount = mod.src_ptr, mod.src_mod, mod.src_amount
+    if src_mod.shape[0] > 0:
+        for q in range(n_fired):
+            i = fired[q]
+            for e in range(src_ptr[i], src_ptr[i + 1]):
+                conc[src_mod[e]] += src_amount[e]

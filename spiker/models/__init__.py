@@ -10,6 +10,7 @@ one such function and one line in ``MODELS``; its ``Model`` subclass may overrid
 from spiker.models.base import Model, catalogue
 from spiker.models.brunel2000 import PANELS_2000, brunel2000
 from spiker.models.cuba import cuba
+from spiker.models.distal_reward import distal_reward
 from spiker.models.feedforward import feedforward_stdp
 from spiker.models.izhikevich2003 import izhikevich2003
 from spiker.models.izhikevich2004 import FEATURES_2004, feature_current, izhikevich2004
@@ -19,6 +20,7 @@ from spiker.models.stdp_competition import stdp_competition
 MODELS = {
     "brunel2000": brunel2000,
     "cuba": cuba,
+    "distal_reward": distal_reward,
     "feedforward_stdp": feedforward_stdp,
     "izhikevich2003": izhikevich2003,
     "izhikevich2004": izhikevich2004,
@@ -31,6 +33,7 @@ __all__ = [
     "PANELS_2000",
     "brunel2000",
     "cuba",
+    "distal_reward",
     "MODELS",
     "Model",
     "catalogue",
