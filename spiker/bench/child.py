@@ -60,6 +60,7 @@ def measure(spec: dict) -> dict:
         tic = time.perf_counter()
         model = wl.build()
         net = model.net
+        net.threads = sim.threads
         out["network_s"] = time.perf_counter() - tic
         if hasattr(net, "_compile"):  # the flat arrays run() would build first
             net._compile()

@@ -221,8 +221,10 @@ _INTRO = """# Benchmarks
 
 `spiker bench` (the same as `python benchmarks/run.py`) runs the workloads of issue 10 on spiker
 and on its peers, Brian2 (`cpp_standalone`, `cython`) and NEST (1 and 2 threads), each peer
-building the same network through `spiker.interop`. See `help(spiker.bench)` for what each
-column measures. `--quick` is a one-minute form; the full suite writes the table below.
+building the same network through `spiker.interop`, and spiker itself on 2 threads (its ratio is
+the speed-up of the second thread; a network of fewer than 4096 units per thread runs on one).
+See `help(spiker.bench)` for what each column measures. `--quick` is a one-minute form; the full
+suite writes the table below.
 `benchmarks/networks_vs_torch.py` compares the `networks` package with PyTorch.
 
 Columns: *run* is the simulation loop alone; *build* everything before it in the process

@@ -181,7 +181,7 @@ class Simulator:
     label: str
     kind: str
     target: str | None = None  # Brian2's code generation target
-    threads: int = 1  # NEST's local_num_threads
+    threads: int = 1  # NEST's local_num_threads; spiker's Network.threads
     warmup: bool = True  # a first run fills a cache (numba's, Cython's, C++ objects)
 
 
@@ -189,6 +189,7 @@ SIMULATORS = {
     s.key: s
     for s in (
         Simulator("spiker", "spiker", "spiker"),
+        Simulator("spiker-2", "spiker, 2 threads", "spiker", threads=2),
         Simulator("brian2-cpp", "Brian2 cpp_standalone", "brian2", target="cpp_standalone"),
         Simulator("brian2-cython", "Brian2 cython", "brian2", target="cython"),
         Simulator("nest-1", "NEST, 1 thread", "nest", threads=1, warmup=False),

@@ -145,7 +145,9 @@ def source_spikes(
                 s, i = clone.events(lo, min(n_steps, lo + chunk))
                 steps.append(s)
                 idx.append(i - g.start)
-            out[g.name] = (np.concatenate(steps), np.concatenate(idx).astype(np.int64))
+            steps, idx = np.concatenate(steps), np.concatenate(idx).astype(np.int64)
+            order = np.lexsort((idx, steps))  # (events() gives them unit by unit)
+            out[g.name] = (steps[order], idx[order])
     return out
 
 

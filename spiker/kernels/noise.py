@@ -135,3 +135,53 @@ def noise_block(keys, mean, std, every, lo, out, zk, zw, zf):
                 value = mean[q] + std[q] * gauss(keys[q], d, zk, zw, zf)
                 held_d = d
             out[r, q] += value
+
+
+@kernel
+def poisson_trains(keys, count, p, nxt, hi, out_steps, out_units):
+    """The spikes before step ``hi`` of Poisson trains drawn as intervals: unit u's next spike
+    is at step ``nxt[u]``; each spike moves it on by a geometric gap (>= 1 step, probability
+    ``p[u]`` per step) drawn from the counter-based generator: the gap after the c-th spike of
+    u (``count[u]`` counts them) is ``1 + floor(log(U) / log1p(-p))``, U in (0, 1] the hash of
+    (``keys[u]``, c). The trains do not depend on how the run is cut into chunks.
+
+    Writes the spikes unit by unit into ``out_steps``/``out_units`` and returns their number,
+    updating ``nxt`` and ``count``; returns -1 (with ``nxt`` and ``count`` partly updated: pass
+    copies) when the output arrays are too small. ``p[u] == 0``: ``nxt[u]`` must be beyond any
+    step (the caller's NEVER)."""
+    m = 0
+    for u in range(keys.shape[0]):
+        if nxt[u] >= hi:
+            continue
+        scale = 1.0 / math.log1p(-p[u]) if p[u] < 1.0 else 0.0
+        while nxt[u] < hi:
+            if m == out_steps.shape[0]:
+                return -1
+            out_steps[m] = nxt[u]
+            out_units[m] = u
+            m += 1
+            count[u] += 1
+            nxt[u] += gap(keys[u], count[u], scale)
+    return m
+
+
+@inline
+def gap(key, c, scale):
+    """A geometric gap >= 1 from the hash of (key, c): ``scale`` is 1 / log1p(-p) (0 for p = 1:
+    a spike every step)."""
+    u = (np.float64(np.int64(mix(key ^ (np.uint64(c) * GOLDEN)) >> _S11)) + 1.0) * _TO_UNIT
+    return np.int64(1) + np.int64(math.floor(math.log(u) * scale))
+
+
+@kernel
+def poisson_start(keys, count, p, nxt, units, lo, never):
+    """Trains that start (or whose rate changed) at step ``lo``: each unit of ``units`` draws
+    its next spike, at ``lo`` or later (``never`` at probability 0), counting the draw."""
+    for q in range(units.shape[0]):
+        u = units[q]
+        count[u] += 1
+        if p[u] <= 0.0:
+            nxt[u] = never
+        else:
+            scale = 1.0 / math.log1p(-p[u]) if p[u] < 1.0 else 0.0
+            nxt[u] = lo - 1 + gap(keys[u], count[u], scale)

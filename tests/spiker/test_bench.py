@@ -150,7 +150,7 @@ def test_inconsistent_arguments_exit_2_before_any_run(args, message, capsys):
 
 
 def test_every_workload_and_peer_of_issue_10_is_listed():
-    assert set(PEERS) == {"brian2-cpp", "brian2-cython", "nest-1", "nest-2"}
+    assert set(PEERS) == {"spiker-2", "brian2-cpp", "brian2-cython", "nest-1", "nest-2"}
     assert {
         "izhikevich2003",
         "izhikevich2003_10k",

@@ -176,3 +176,64 @@ def test_repeated_neurons_are_refused():
     pop = net.add_neurons(5, sp.Izhikevich())
     with pytest.raises(ValueError, match="must not repeat a neuron"):
         net.add_current(pop, sp.inputs.Noise(std=1.0), neurons=[1, 1, 2])
+
+
+# ---- Poisson trains drawn as intervals (kernels/noise.py poisson_trains) ----------------------
+def trains_reference(keys, p, lo, hi):
+    """Per unit: start at lo - 1 + gap(1), then each spike adds gap(c) for its c-th draw;
+    gap(c) = 1 + floor(log(U) / log1p(-p)), U = ((mix(key ^ c*GOLDEN) >> 11) + 1) / 2**53."""
+    out = []
+    for u, key in enumerate(keys):
+        if p[u] <= 0:
+            continue
+        scale = 1.0 / math.log1p(-p[u]) if p[u] < 1 else 0.0
+
+        def gap(c, key=key, scale=scale):
+            z = np.array([c], np.uint64) * GOLDEN  # (array arithmetic wraps silently)
+            word = int(mix_np(key ^ z)[0]) >> 11
+            return 1 + math.floor(math.log((word + 1.0) * 2.0**-53) * scale)
+
+        c = 1
+        t = lo - 1 + gap(c)
+        while t < hi:
+            out.append((t, u))
+            c += 1
+            t += gap(c)
+    return sorted(out)
+
+
+def test_poisson_trains_equal_the_reference_and_do_not_depend_on_chunks():
+    net = sp.Network(dt=0.5, seed=3)
+    rates = np.array([0.0, 5.0, 40.0, 400.0, 2000.0])  # 2000 Hz at dt 0.5 ms: every step
+    src = net.add_poisson(5, rates, name="src")
+    whole = src.events(0, 4000)
+    expected = trains_reference(src._keys, rates * 0.5 / 1000.0, 0, 4000)
+    got = sorted(zip(whole[0].tolist(), (whole[1] - src.start).tolist(), strict=True))
+    assert got == expected
+    assert sum(1 for _, u in got if u == 4) == 4000 and not any(u == 0 for _, u in got)
+    other = sp.Network(dt=0.5, seed=3).add_poisson(5, rates, name="src")
+    parts = [other.events(lo, min(lo + 37, 4000)) for lo in range(0, 4000, 37)]
+    chunked = sorted(
+        (s, u - other.start)
+        for steps, units in parts
+        for s, u in zip(steps.tolist(), units.tolist(), strict=True)
+    )
+    assert chunked == expected
+
+
+def test_poisson_source_rate_and_intervals_and_a_rate_changed_between_runs():
+    net = sp.Network(dt=0.1, seed=8)
+    src = net.add_poisson(2000, 20.0, name="src")
+    rec = net.record_spikes(src)
+    net.run(2000.0, progress=False)
+    assert rec.count / 2000 / 2.0 == pytest.approx(20.0, rel=0.03)  # Hz
+    isi = np.concatenate([np.diff(rec.steps[rec.i == u]) for u in range(200)])
+    p = 20.0 * 0.1 / 1000.0
+    assert isi.min() >= 1 and isi.mean() == pytest.approx(1 / p, rel=0.05)  # geometric
+    assert np.mean(isi == 1) == pytest.approx(p, abs=0.002)
+    src.rate_hz[:1000] = 80.0  # the next run draws those trains afresh at the new rate
+    rec2 = net.record_spikes(src)
+    net.run(1000.0, progress=False)
+    fast = np.sum(rec2.i < 1000) / 1000 / 1.0
+    slow = np.sum(rec2.i >= 1000) / 1000 / 1.0
+    assert fast == pytest.approx(80.0, rel=0.03) and slow == pytest.approx(20.0, rel=0.05)
