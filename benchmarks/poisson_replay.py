@@ -67,9 +67,8 @@ def main(argv=None) -> int:
           f"{args.seconds:g} s of model time, {trains[0].shape[0]} input spikes, "
           f"{counts['replay'][0]} output spikes (identical: {same})")  # fmt: skip
     for k, v in med.items():
-        print(
-            f"  {k:12s} median {v:.3f} s of {args.repeats} runs ({', '.join(f'{x:.3f}' for x in times[k])})"
-        )  # noqa: E501
+        each = ", ".join(f"{x:.3f}" for x in times[k])
+        print(f"  {k:12s} median {v:.3f} s of {args.repeats} runs ({each})")
     print(f"  add_poisson / replay: {med['add_poisson'] / med['replay']:.2f}")
     return 0 if same else 1
 
