@@ -43,11 +43,14 @@ class StaticPart:
     # group; None: synapse k (the projections are already in the group's order)
     where: np.ndarray | None
     mask: list  # per projection, the selection of its synapses in this part (None: all)
+    _w: np.ndarray | None = None  # the kernel's weights, refilled at each run
 
     def with_weights(self) -> Static:
         """The group with the projections' current weights, scattered straight into one array
         (no concatenated transient: 8 bytes per synapse less at the peak of a run)."""
-        w = np.empty(self.arrays.post.shape[0])
+        if self._w is None:  # one buffer for every run: a fresh one costs its page faults
+            self._w = np.empty(self.arrays.post.shape[0])
+        w = self._w
         lo = 0
         for p, m in zip(self.projections, self.mask, strict=True):
             part = p.weight if m is None else p.weight[m]

@@ -20,6 +20,7 @@ from spiker.kernels import izhikevich as kizh
 from spiker.kernels import izhikevich2007 as ki07
 from spiker.kernels import lif as klif
 from spiker.kernels import run_steps
+from spiker.kernels._jit import choose_threading_layer
 from spiker.kernels.layout import (
     FAMILY_IZHIKEVICH,
     FAMILY_IZHIKEVICH2007,
@@ -374,8 +375,11 @@ def simulate(
     hand_over = streams.flush_steps(net)  # streamed records go to disk at least this often
     runtime = RunBuffers(net, n_total, comp, hand_over)
     structure = _structure(net)
-    threads_before = numba.get_num_threads()
-    numba.set_num_threads(min(comp.bounds.shape[0] - 1, numba.config.NUMBA_NUM_THREADS))
+    threaded = comp.bounds.shape[0] > 2
+    if threaded:  # (a run on one thread starts no threads: numba's layer stays unchosen)
+        choose_threading_layer()  # OpenMP unless NEST is loaded (kernels/_jit.py)
+        threads_before = numba.get_num_threads()
+        numba.set_num_threads(min(comp.bounds.shape[0] - 1, numba.config.NUMBA_NUM_THREADS))
     in_kernel = True  # the kernel's plastic state is newer than the projections' weights
     from tqdm.auto import tqdm
 
@@ -432,7 +436,8 @@ def simulate(
                 elif hand_over and advanced and net.step % hand_over == 0:
                     runtime.flush()
     finally:
-        numba.set_num_threads(threads_before)
+        if threaded:
+            numba.set_num_threads(threads_before)
         if bar is not None:
             bar.close()
         if in_kernel:

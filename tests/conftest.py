@@ -13,6 +13,13 @@ import sys
 
 from hypothesis import HealthCheck, settings
 
+# The suite runs spiker on threads and NEST in one process: numba's own thread pool, not OpenMP
+# (two OpenMP runtimes crash the process; spiker.kernels._jit.choose_threading_layer).
+# tests/spiker/test_threads.py runs the OpenMP default in a process of its own.
+os.environ.setdefault("NUMBA_THREADING_LAYER", "workqueue")
+if "numba" in sys.modules:  # pragma: no cover - a plugin imported it first
+    sys.modules["numba"].config.THREADING_LAYER = os.environ["NUMBA_THREADING_LAYER"]
+
 settings.register_profile(
     "spiker",
     database=None,

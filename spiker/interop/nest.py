@@ -42,6 +42,7 @@ Mapping (``docs/crossval.md`` has the table and the reasons):
 from __future__ import annotations
 
 import math
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -59,10 +60,17 @@ from spiker.interop import (
     source_spikes,
     split_currents,
 )
+from spiker.kernels._jit import omp_in_use
 from spiker.neurons import LIF, Izhikevich, Izhikevich2007
 
 
 def _import_nest():
+    if "nest" not in sys.modules and omp_in_use():
+        raise RuntimeError(
+            "NEST cannot be loaded into a process that has run spiker on OpenMP threads (two "
+            "OpenMP runtimes crash it): run NEST in another process, or set "
+            "NUMBA_THREADING_LAYER=workqueue before the threaded run"
+        )
     try:
         import nest
     except ImportError as err:  # pragma: no cover - depends on the environment

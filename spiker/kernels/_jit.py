@@ -8,16 +8,47 @@ the same Izhikevich update). A kernel that tried to allocate would fail to compi
 """
 
 import os
+import sys
 
 import numba
 from numba import njit
 
-# Threads: numba's own "workqueue" layer, not OpenMP, unless the user chose one: NEST and torch
-# load their own OpenMP runtime into the process, and two of them in one process crash it
-# (seen here: NEST segfaulted after a threaded run). Its fork-join costs tens of microseconds a
-# step, so small networks run on one thread (Network.units_per_thread).
-if "NUMBA_THREADING_LAYER" not in os.environ:
-    numba.config.THREADING_LAYER = "workqueue"
+
+def choose_threading_layer() -> str:
+    """The threading layer of the process's threaded runs, chosen before the first one (numba
+    keeps it for the process's life): the user's ``NUMBA_THREADING_LAYER`` if set; else OpenMP,
+    unless NEST is loaded already, then numba's own "workqueue".
+
+    OpenMP's fork-join costs a few microseconds; workqueue's about a hundred, three times a
+    step, which made 2 threads slower than 1 (10 k neurons: 131 against 40 ms for 300 ms of
+    model time; OpenMP 32 ms). But NEST brings its own OpenMP runtime, and two in one process
+    crash it (NEST segfaulted in ResetKernel after a run on OpenMP threads):
+    ``spiker.interop.nest`` refuses to load NEST after such a run (:func:`omp_in_use`)."""
+    try:
+        return numba.threading_layer()  # chosen already (a threaded run happened)
+    except ValueError:
+        pass
+    if "NUMBA_THREADING_LAYER" in os.environ:
+        return numba.config.THREADING_LAYER
+    layer = "workqueue"
+    if "nest" not in sys.modules:
+        try:
+            from numba.np.ufunc import omppool  # noqa: F401  (needs libgomp)
+
+            layer = "omp"
+        except ImportError:  # pragma: no cover - depends on the machine
+            pass
+    numba.config.THREADING_LAYER = layer
+    return layer
+
+
+def omp_in_use() -> bool:
+    """Whether this process has run numba's threads on OpenMP."""
+    try:
+        return numba.threading_layer() == "omp"
+    except ValueError:
+        return False
+
 
 #: A kernel called from Python: compiled without NRT, cached.
 kernel = njit(cache=True, _nrt=False)

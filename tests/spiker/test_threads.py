@@ -70,3 +70,41 @@ def test_threads_argument_is_checked_and_small_networks_use_fewer():
     assert net.parts == 1  # 100 units: one thread does it faster
     net.add_neurons(net.units_per_thread * 2, sp.Izhikevich())
     assert net.parts == 2
+
+
+OMP_CHILD = """
+import os, sys
+os.environ.pop("NUMBA_THREADING_LAYER", None)
+import numba, numpy as np
+sys.path.insert(0, {root!r})
+from tests.spiker.test_threads import plastic_net, run
+ref = run(lambda k: plastic_net(4, k), 1)
+net = run(lambda k: plastic_net(4, k), 2)
+print(numba.threading_layer())
+for a, b in zip(ref[1], net[1]):
+    assert np.array_equal(a.steps, b.steps) and np.array_equal(a.i, b.i)
+assert np.array_equal(ref[0].projections[0].weight, net[0].projections[0].weight)
+try:
+    from spiker.interop.nest import _import_nest
+    _import_nest()
+except RuntimeError as err:
+    print("refused:", err)
+"""
+
+
+def test_the_default_layer_is_openmp_and_nest_is_then_refused():
+    # in a process of its own: the suite's process uses workqueue (tests/conftest.py)
+    import subprocess
+
+    pytest.importorskip("numba.np.ufunc.omppool", reason="numba's OpenMP layer needs libgomp")
+    import sys
+    from pathlib import Path
+
+    root = str(Path(__file__).resolve().parents[2])
+    env = {k: v for k, v in __import__("os").environ.items() if k != "NUMBA_THREADING_LAYER"}
+    out = subprocess.run([sys.executable, "-c", OMP_CHILD.format(root=root)], env=env,
+                         capture_output=True, text=True, timeout=600)  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.strip().splitlines()
+    assert lines[0] == "omp"
+    assert lines[1].startswith("refused: NEST cannot be loaded into a process that has run")
