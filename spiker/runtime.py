@@ -117,6 +117,7 @@ class RunBuffers:
         self.fired = np.empty(N, np.int64)
         self.spiked = np.zeros(N, np.bool_)
         self.ext = np.zeros(N)
+        self.K = np.zeros_like(net._I_syn)  # the families' factors per channel (Synaptic.K)
         self.present = present(net._family, net._method)
         self.t_bad = np.zeros(comp.bounds.shape[0] - 1, np.bool_)
         groups = sorted(net.groups, key=lambda g: g.start)  # populations and sources
@@ -168,7 +169,7 @@ class RunBuffers:
         order = np.lexsort((ext_idx, ext_step))
         ext_step, ext_idx = ext_step[order], ext_idx[order]
         neurons = Neurons(net._family, net._method, net._x, net._p, net._I, *self.ranges)
-        syn = Synaptic(net._ring, net._I_syn, self.comp.decay, self.comp.taus)
+        syn = Synaptic(net._ring, net._I_syn, self.comp.decay, self.comp.taus, self.K)
         plastic = groups["plastic"]
         if plastic is not None:
             plastic = plastic._replace(hist=net._hist, hist_n=net._hist_n)

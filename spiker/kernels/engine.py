@@ -7,7 +7,7 @@ phase. Its arguments are the named groups of kernels/layout.py. A unit's family
 """
 
 import numpy as np
-from numba import prange
+from numba import prange, uint64
 
 from spiker.kernels import families
 from spiker.kernels._jit import inline, inline_ir, kernel, parallel, phase
@@ -66,6 +66,7 @@ def run_steps(n_start, n_steps, dt, neurons, inputs, static, static0, syn, plast
     while ext < ext_step.shape[0] and ext_step[ext] < n_start:
         ext += 1
     info[0] = STATUS_OK
+    _prepare(dt, neurons, syn, present)
     for k in range(n_steps):
         n = n_start + k
         if rec.spk_count[0] + n_masked > rec.spk_step.shape[0]:
@@ -123,6 +124,17 @@ def run_steps(n_start, n_steps, dt, neurons, inputs, static, static0, syn, plast
             stdp_post_spikes(n, dt, fired, n_fired, plastic)
             stdp_apply_deferred(n, plastic)
     return n_steps
+
+
+@phase
+def _prepare(dt, neurons, syn, present):
+    """Before the steps: each population's precomputed factors (families.prepare)."""
+    p, K, decay, tau = neurons.p, syn.K, syn.decay, syn.tau
+    r_lo, r_hi, r_family, r_method = neurons.r_lo, neurons.r_hi, neurons.r_family, neurons.r_method
+    on_izh, on_i07, on_lif = present
+    for r in range(r_lo.shape[0]):
+        families.prepare(r_family[r], r_method[r], r_lo[r], r_hi[r], p, dt, decay, tau, K, on_izh,
+                         on_i07, on_lif)  # fmt: skip
 
 
 @inline_ir
@@ -207,21 +219,25 @@ def _currents(n, row, inputs, pulse, I_syn, ext, I, lo, hi):
     order (the order of Brian2's rebuild)."""
     I_const, I_var = inputs.I_const, inputs.I_var
     if I_var.shape[0] > 0:
-        for i in range(lo, hi):
+        for k in range(hi - lo):
+            i = uint64(lo + k)
             ext[i] = I_var[row, i]
     else:
-        for i in range(lo, hi):
+        for k in range(hi - lo):
+            i = uint64(lo + k)
             ext[i] = 0.0
     if inputs.nz_key.shape[0] > 0:
         add_noise(n, inputs.nz_ptr, inputs.nz_key, inputs.nz_mean, inputs.nz_std,
                   inputs.nz_every, inputs.nz_val, inputs.nz_from, inputs.nz_next, inputs.zk,
                   inputs.zw, inputs.zf, ext, lo, hi)  # fmt: skip
-    for i in range(lo, hi):
+    for k in range(hi - lo):
+        i = uint64(lo + k)
         ext[i] = (I_const[i] + ext[i]) + pulse[i]
         pulse[i] = 0.0
         I[i] = ext[i]
     for c in range(I_syn.shape[0]):
-        for i in range(lo, hi):
+        for k in range(hi - lo):
+            i = uint64(lo + k)
             I[i] += I_syn[c, i]
 
 
@@ -230,7 +246,7 @@ def _advance_units(n, row, dt, neurons, inputs, syn, scratch, t, fused, present)
     """Phases 2-4 (and, ``fused``, the exponential arrivals of 5) for the units of part t,
     population by population (each population's loop vectorises): input current, integration,
     threshold (``scratch.spiked``), synaptic decay. Returns whether a state diverged."""
-    ring, I_syn, decay, tau = syn.ring, syn.I_syn, syn.decay, syn.tau
+    ring, I_syn, decay = syn.ring, syn.I_syn, syn.decay
     slot = n % ring.shape[1]
     x, p, I = neurons.x, neurons.p, neurons.I
     r_lo, r_hi, r_family, r_method = neurons.r_lo, neurons.r_hi, neurons.r_family, neurons.r_method
@@ -243,15 +259,17 @@ def _advance_units(n, row, dt, neurons, inputs, syn, scratch, t, fused, present)
         a, b = max(r_lo[r], lo), min(r_hi[r], hi)
         if a < b and r_family[r] != FAMILY_SOURCE:
             bad |= families.integrate(r_family[r], r_method[r], a, b, x, p, ext, I, n, dt, I_syn,
-                                      decay, tau, spk, on_izh, on_i07, on_lif)  # fmt: skip
+                                      syn.K, spk, on_izh, on_i07, on_lif)  # fmt: skip
     for c in range(I_syn.shape[0]):  # exponential currents decay (and, fused, take their input)
         d, current, due = decay[c], I_syn[c], ring[BUF_EXP0 + c, slot]
         if fused:
-            for i in range(lo, hi):
+            for k in range(hi - lo):
+                i = uint64(lo + k)
                 current[i] = current[i] * d + due[i]
                 due[i] = 0.0
         else:
-            for i in range(lo, hi):
+            for k in range(hi - lo):
+                i = uint64(lo + k)
                 current[i] *= d
     return bad
 
@@ -270,7 +288,8 @@ def _arrive_units(n, neurons, syn, scratch, t, fused, present):
     if not fused:
         for c in range(I_syn.shape[0]):
             current, due = I_syn[c], ring[BUF_EXP0 + c, slot]
-            for i in range(lo, hi):
+            for k in range(hi - lo):
+                i = uint64(lo + k)
                 current[i] += due[i]
                 due[i] = 0.0
     for r in range(r_lo.shape[0]):
@@ -278,7 +297,8 @@ def _arrive_units(n, neurons, syn, scratch, t, fused, present):
         if a >= b:
             continue
         if r_family[r] == FAMILY_SOURCE:
-            for i in range(a, b):
+            for k in range(b - a):
+                i = uint64(a + k)
                 jump[i] = 0.0
                 for c in range(I_syn.shape[0]):
                     I_syn[c, i] = 0.0

@@ -21,20 +21,31 @@ from spiker.kernels.layout import (
 
 
 @inline
-def integrate(family, method, lo, hi, x, p, I_ext, I, n, dt, I_syn, syn_decay, syn_tau, spk,
-              on_izh, on_i07, on_lif):  # fmt: skip
+def prepare(family, method, lo, hi, p, dt, syn_decay, syn_tau, K, on_izh, on_i07, on_lif):
+    """Before the steps of a ``run_steps`` call: what a family precomputes from its parameters
+    for units lo .. hi-1 (one population), into ``K`` (channels, N): its factors of the
+    synaptic currents' channels (channel k decays by ``syn_decay[k]`` per step, time constant
+    ``syn_tau[k]`` ms). Optional: a family without it adds no branch here."""
+    if on_lif is not None:
+        if family == FAMILY_LIF:
+            lif.prepare(method, lo, hi, p, dt, syn_decay, syn_tau, K, on_lif[1])
+
+
+@inline
+def integrate(family, method, lo, hi, x, p, I_ext, I, n, dt, I_syn, K, spk, on_izh, on_i07,
+              on_lif):  # fmt: skip
     """Integrate units lo .. hi-1 (one population) over step n with external input ``I_ext``
     and total input ``I`` (``I_ext`` plus the synaptic currents ``I_syn[:, i]`` at the start of
-    the step; channel k decays by ``syn_decay[k]`` per step, time constant ``syn_tau[k]`` ms);
-    set ``spk`` for those that reach their threshold. Returns whether any diverged."""
+    the step; ``K`` what :func:`prepare` set); set ``spk`` for those that reach their threshold.
+    Returns whether any diverged."""
     if on_izh is not None:
         if family == FAMILY_IZHIKEVICH:
             return izhikevich.integrate(method, lo, hi, x, p, I, dt, spk, on_izh[0], on_izh[1],
                                         on_izh[2], on_izh[3])  # fmt: skip
     if on_lif is not None:
         if family == FAMILY_LIF:
-            return lif.integrate(method, lo, hi, x, p, I_ext, I, n, dt, I_syn, syn_decay,
-                                 syn_tau, spk, on_lif[0], on_lif[1])  # fmt: skip
+            return lif.integrate(method, lo, hi, x, p, I_ext, I, n, dt, I_syn, K, spk,
+                                 on_lif[0], on_lif[1])  # fmt: skip
     if on_i07 is not None:
         if family == FAMILY_IZHIKEVICH2007:
             return izhikevich2007.integrate(method, lo, hi, x, p, I, dt, spk, on_i07[0],

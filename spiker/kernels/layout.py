@@ -70,8 +70,11 @@ Inputs = namedtuple(
 Static = namedtuple("Static", "seg_ptr seg_buf seg_delay seg_lo seg_dense post w")
 
 #: Pending input and synaptic currents (state that persists across runs). ``ring`` (2 + channels,
-#: L, N); ``I_syn`` (channels, N); ``decay`` = exp(-dt/tau) and ``tau`` (ms) per channel.
-Synaptic = namedtuple("Synaptic", "ring I_syn decay tau")
+#: L, N); ``I_syn`` (channels, N); ``decay`` = exp(-dt/tau) and ``tau`` (ms) per channel; ``K``
+#: (channels, N) scratch: per channel and unit, a family's factor of that channel's current over
+#: one step, set by ``run_steps`` at the start of each call (families.prepare; LIF's exact
+#: method: the voltage a unit current adds, so that no step divides).
+Synaptic = namedtuple("Synaptic", "ring I_syn decay tau K")
 
 #: Plastic synapses (see kernels/plasticity.py, spiker/compile_plastic.py). Per synapse, by
 #: presynaptic unit, delay, projection and postsynaptic unit: weight ``w``, deferred change

@@ -51,22 +51,35 @@ def exact_weight(tau_k, decay_k, tau_m, E, dt):
 
 
 @inline
-def integrate(method, lo, hi, x, p, I_ext, I, n, dt, I_syn, syn_decay, syn_tau, spk, on_euler,
-              on_exact):  # fmt: skip
+def prepare(method, lo, hi, p, dt, syn_decay, syn_tau, K, on_exact):
+    """Before a run's steps: ``K[c, i]``, the exact method's factor of channel c's current
+    (:func:`exact_weight`) for units lo .. hi-1, so that no step divides (tau_m may have
+    changed since the last call)."""
+    if on_exact is not None:
+        if method == METHOD_EXACT:
+            for c in range(K.shape[0]):
+                for k in range(hi - lo):
+                    i = uint64(lo + k)
+                    K[c, i] = exact_weight(syn_tau[c], syn_decay[c], p[P_TAU_M, i], p[P_E, i], dt)
+
+
+@inline
+def integrate(method, lo, hi, x, p, I_ext, I, n, dt, I_syn, K, spk, on_euler, on_exact):
     """Integrate units lo .. hi-1 (one population) over step n unless refractory, and mark in
     ``spk`` those that pass the threshold; returns whether any diverged (v not finite)."""
     if on_exact is not None:
         if method == METHOD_EXACT:
-            return _integrate(lo, hi, x, p, I_ext, I, n, dt, I_syn, syn_decay, syn_tau, spk, True)
+            return _integrate(lo, hi, x, p, I_ext, I, n, dt, I_syn, K, spk, True)
     if on_euler is not None:
         if method == METHOD_EULER:
-            return _integrate(lo, hi, x, p, I_ext, I, n, dt, I_syn, syn_decay, syn_tau, spk, False)
+            return _integrate(lo, hi, x, p, I_ext, I, n, dt, I_syn, K, spk, False)
     return False
 
 
 @inline_ir
-def _integrate(lo, hi, x, p, I_ext, I, n, dt, I_syn, syn_decay, syn_tau, spk, exact):
+def _integrate(lo, hi, x, p, I_ext, I, n, dt, I_syn, K, spk, exact):
     bad = False
+    n_channels = I_syn.shape[0]
     for k in range(hi - lo):
         i = uint64(lo + k)
         v = x[X_V, i]
@@ -75,9 +88,16 @@ def _integrate(lo, hi, x, p, I_ext, I, n, dt, I_syn, syn_decay, syn_tau, spk, ex
             E = p[P_E, i]
             v_inf = p[P_V_REST, i] + R * I_ext[i]
             vn = v_inf + (v - v_inf) * E
-            for c in range(I_syn.shape[0]):
-                K = exact_weight(syn_tau[c], syn_decay[c], tau_m, E, dt)
-                vn = vn + (R * I_syn[c, i]) * K
+            # channel by channel in order; one and two channels spelt out (the loop over a
+            # run-time count kept the unit loop from vectorising: 4.3 against 1.2 ns a unit)
+            if n_channels == 1:
+                vn = vn + (R * I_syn[0, i]) * K[0, i]
+            elif n_channels == 2:
+                vn = vn + (R * I_syn[0, i]) * K[0, i]
+                vn = vn + (R * I_syn[1, i]) * K[1, i]
+            elif n_channels > 2:
+                for c in range(n_channels):
+                    vn = vn + (R * I_syn[c, i]) * K[c, i]
         else:
             vn = v + dt * (((p[P_V_REST, i] - v) + R * I[i]) / tau_m)
         held = _refractory(x, p, i, n)
@@ -95,7 +115,8 @@ def arrive_jumps(lo, hi, x, p, jump, n):
     conditional write), clearing it."""
     for k in range(hi - lo):
         i = uint64(lo + k)
-        x[X_V, i] += 0.0 if _refractory(x, p, i, n) else jump[i]
+        w = jump[i]  # read unconditionally: a select, not a branch (the loop vectorises)
+        x[X_V, i] += 0.0 if _refractory(x, p, i, n) else w
         jump[i] = 0.0
 
 

@@ -145,3 +145,41 @@ def test_tau_m_changed_after_the_build_takes_effect_in_the_next_run():
     changed.tau_m[3] = 0.0
     with pytest.raises(ValueError, match=r"lif.tau_m holds 0.0 at index 3; allowed: > 0 ms"):
         changed.net.run(1.0, progress=False)
+
+
+@pytest.mark.parametrize("taus", [(), (3.0,), (3.0, 8.0), (3.0, 8.0, 13.0), (2.0, 3.0, 5.0, 8.0)])
+def test_exact_method_with_any_number_of_channels_equals_the_twin(taus):
+    # the kernel spells out one and two channels and loops over more (kernels/lif.py): every
+    # count against the NumPy twin, bit for bit; tau_m written after the build must reach the
+    # per-channel factors, which each run computes afresh
+    from tests.spiker import naive
+
+    tau_m = np.random.default_rng(3).uniform(8.0, 30.0, 60)
+    changed = tau_m.copy()
+    changed[::2] = 12.0
+
+    def build(tau_m):
+        net = sp.Network(dt=0.1, seed=3)
+        rng = np.random.default_rng(4)
+        model = sp.LIF(tau_m=tau_m, v_rest=-65.0, v_reset=-70.0, v_th=-50.0, refractory=2.0,
+                       method="exact")  # fmt: skip
+        pop = net.add_neurons(60, model, name="lif", v0=rng.uniform(-70.0, -50.0, 60))
+        src = net.add_poisson(40, rate_hz=80.0, name="src")
+        net.add_current(pop, 15.5)  # v_inf = -49.5: above the threshold
+        for k, tau in enumerate(taus):
+            net.connect(src, pop, sp.connect.fixed_probability(0.3), delay=0.1 * k,
+                        weight=lambda r, size: r.integers(-4, 12, size) * 0.5,
+                        synapse="exponential", tau_syn=tau)  # fmt: skip
+        net.connect(pop, pop, sp.connect.fixed_probability(0.1), weight=0.75, delay=1.0)
+        return net, pop
+
+    (fast, pop), (slow, _) = build(tau_m), build(changed)
+    pop.tau_m[::2] = 12.0
+    spikes = fast.record_spikes(pop)
+    fast.run(200.0, progress=False)
+    steps, idx, _, x = naive.simulate(slow, 2000)
+    mine = idx < 60  # the population's spikes (the twin gives the sources' too)
+    assert spikes.count > 200
+    np.testing.assert_array_equal(spikes.steps, steps[mine])
+    np.testing.assert_array_equal(spikes.i, idx[mine])
+    np.testing.assert_array_equal(fast._x, x)
