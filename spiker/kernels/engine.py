@@ -409,10 +409,13 @@ def _propagate(n, fired, n_fired, static, ring, t):
         for g in range(seg_ptr[i], seg_ptr[i + 1]):
             target = ring[seg_buf[g], (n + seg_delay[g]) % L]
             lo, hi = seg_lo[g], seg_lo[g + 1]
+            # (unsigned indices: no wraparound code in the innermost loop of delivery)
             if dense[g]:  # onto consecutive units (all-to-all): a contiguous add that vectorises
-                shift = post[lo] - lo
-                for s in range(lo, hi):
-                    target[shift + s] += w[s]
+                base = uint64(post[lo])
+                for k in range(hi - lo):
+                    s = uint64(lo + k)
+                    target[base + uint64(k)] += w[s]
             else:
-                for s in range(lo, hi):
-                    target[post[s]] += w[s]
+                for k in range(hi - lo):
+                    s = uint64(lo + k)
+                    target[uint64(post[s])] += w[s]

@@ -23,6 +23,7 @@ of the distribution.
 import math
 
 import numpy as np
+from numba import uint64
 
 from spiker.kernels._jit import inline, inline_ir, kernel
 
@@ -105,9 +106,12 @@ def add_noise(n, nz_ptr, nz_key, nz_mean, nz_std, nz_every, nz_val, nz_from, nz_
     ``nz_ptr[i] .. nz_ptr[i+1]-1`` in the order the inputs were added. Entry e draws every
     ``nz_every[e]`` steps; it holds the value ``nz_val[e]`` for steps ``nz_from[e] ..
     nz_next[e]-1`` and draws afresh outside them (an entry that draws every step holds none)."""
-    for i in range(lo, hi):
+    for k in range(hi - lo):
+        i = uint64(lo + k)  # (unsigned indices: no wraparound code)
         v = out[i]
-        for e in range(nz_ptr[i], nz_ptr[i + 1]):
+        e0 = nz_ptr[i]
+        for m in range(nz_ptr[i + 1] - e0):
+            e = uint64(e0 + m)
             every = nz_every[e]
             if every == 1:  # a fresh draw each step, nothing held
                 v += nz_mean[e] + nz_std[e] * gauss(nz_key[e], n, zk, zw, zf)

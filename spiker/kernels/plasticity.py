@@ -19,6 +19,8 @@ spike, the potentiation of each incoming synapse read from its segment's trace.
 
 import math
 
+from numba import uint64
+
 from spiker.kernels._jit import inline_ir, phase
 
 RF_A_PLUS, RF_A_MINUS, RF_TAU_PLUS, RF_TAU_MINUS, RF_W_MIN, RF_W_MAX, RF_BIAS, RF_DECAY = range(8)
@@ -64,9 +66,11 @@ def _arrive(g, n, dt, pl, ring, slot):
     mult = ri[r, RI_MULTIPLICATIVE]
     target = ring[pl.g_buf[g], slot]
     w, sd, post, ysyn, Y, Yl = pl.w, pl.sd, pl.post, pl.ysyn, pl.Y, pl.Yl
-    for e in range(pl.g_lo[g], pl.g_hi[g]):
-        target[post[e]] += w[e]
-        k = ysyn[e]
+    lo = pl.g_lo[g]
+    for q in range(pl.g_hi[g] - lo):
+        e = uint64(lo + q)  # (unsigned indices: no wraparound code per synapse)
+        target[uint64(post[e])] += w[e]
+        k = uint64(ysyn[e])
         dw = -a_minus * (Y[k] * _decay(dec, r, 1, n - Yl[k], dt, rf[r, RF_TAU_MINUS]))
         if mult:
             dw *= w[e] - w_min
@@ -112,8 +116,10 @@ def stdp_post_spikes(n, dt, fired, n_fired, pl):
         pl.yidx, pl.y_rule  # fmt: skip
     for f in range(n_fired):
         j = fired[f]
-        for q in range(qptr[j], qptr[j + 1]):
-            e, g = qe[q], qg[q]
+        q0 = qptr[j]
+        for m in range(qptr[j + 1] - q0):
+            q = uint64(q0 + m)
+            e, g = uint64(qe[q]), uint64(qg[q])
             r = g_rule[g]
             dw = rf[r, RF_A_PLUS] * (gx[g] * _decay(dec, r, 0, n - gxl[g], dt, rf[r, RF_TAU_PLUS]))
             if ri[r, RI_MULTIPLICATIVE]:
@@ -144,7 +150,8 @@ def stdp_apply_deferred(n, pl):
         interval = ri[r, RI_INTERVAL]
         if interval > 0 and (n + 1) % interval == 0:
             bias, decay, lo, hi = rf[r, RF_BIAS], rf[r, RF_DECAY], rf[r, RF_W_MIN], rf[r, RF_W_MAX]
-            for e in range(g_lo[g], g_hi[g]):
+            for k in range(g_hi[g] - g_lo[g]):
+                e = uint64(g_lo[g] + k)
                 value = w[e] + (bias + sd[e])
                 sd[e] *= decay
                 w[e] = min(max(value, lo), hi)
@@ -191,14 +198,16 @@ def _modulated_updates(n, pl, before, conc):
                 continue
             gain = rf[r, RF_BASELINE] + conc[ri[r, RI_MODULATOR]]
             c_decay, lo, hi = rf[r, RF_C_DECAY], rf[r, RF_W_MIN], rf[r, RF_W_MAX]
-            for e in range(g_lo[g], g_hi[g]):
+            for k in range(g_hi[g] - g_lo[g]):
+                e = uint64(g_lo[g] + k)
                 value = w[e] + gain * sd[e]
                 w[e] = min(max(value, lo), hi)
                 sd[e] *= c_decay
         elif s == SCHEDULE_CONTINUOUS:
             gain = rf[r, RF_K_B] + rf[r, RF_K_D] * before[ri[r, RI_MODULATOR]]
             c_decay, lo, hi = rf[r, RF_C_DECAY], rf[r, RF_W_MIN], rf[r, RF_W_MAX]
-            for e in range(g_lo[g], g_hi[g]):
+            for k in range(g_hi[g] - g_lo[g]):
+                e = uint64(g_lo[g] + k)
                 value = w[e] + sd[e] * gain
                 w[e] = min(max(value, lo), hi)
                 sd[e] *= c_decay
