@@ -56,14 +56,23 @@ def _change(e, dw, w, sd, r, rf, ri):
 @inline_ir
 def _arrive(g, n, dt, pl, ring, slot):
     """Segment g's spike arrives in step n: its presynaptic trace jumps; each synapse delivers
-    its present weight into ring slot ``slot``, then depresses by the postsynaptic trace."""
+    its present weight into ring slot ``slot``, then depresses by the postsynaptic trace.
+
+    (The rule's constants are read once, before the synapse loop: read inside it, every
+    synapse reloaded them, since a store to a weight might have changed a table as far as
+    LLVM knows. The arithmetic is :func:`_decay`'s and :func:`_change`'s.)"""
     r = pl.g_rule[g]
     rf, ri, dec = pl.rf, pl.ri, pl.dec
     x = pl.gx[g] * _decay(dec, r, 0, n - pl.gxl[g], dt, rf[r, RF_TAU_PLUS])
     pl.gx[g] = 1.0 if ri[r, RI_NEAREST] else x + 1.0
     pl.gxl[g] = n
-    a_minus, w_min = rf[r, RF_A_MINUS], rf[r, RF_W_MIN]
-    mult = ri[r, RI_MULTIPLICATIVE]
+    a_minus, w_min, w_max = rf[r, RF_A_MINUS], rf[r, RF_W_MIN], rf[r, RF_W_MAX]
+    c_min, c_max, tau_minus = rf[r, RF_C_MIN], rf[r, RF_C_MAX], rf[r, RF_TAU_MINUS]
+    mult = ri[r, RI_MULTIPLICATIVE] != 0
+    modulated = ri[r, RI_SCHEDULE] != SCHEDULE_NONE
+    deferred = ri[r, RI_INTERVAL] > 0
+    table = dec[r, 1]
+    size = table.shape[0]
     target = ring[pl.g_buf[g], slot]
     w, sd, post, ysyn, Y, Yl = pl.w, pl.sd, pl.post, pl.ysyn, pl.Y, pl.Yl
     lo = pl.g_lo[g]
@@ -71,10 +80,17 @@ def _arrive(g, n, dt, pl, ring, slot):
         e = uint64(lo + q)  # (unsigned indices: no wraparound code per synapse)
         target[uint64(post[e])] += w[e]
         k = uint64(ysyn[e])
-        dw = -a_minus * (Y[k] * _decay(dec, r, 1, n - Yl[k], dt, rf[r, RF_TAU_MINUS]))
+        delta = n - Yl[k]
+        f = table[delta] if delta < size else math.exp(-(delta * dt) / tau_minus)
+        dw = -a_minus * (Y[k] * f)
         if mult:
             dw *= w[e] - w_min
-        _change(e, dw, w, sd, r, rf, ri)
+        if modulated:
+            sd[e] = min(max(sd[e] + dw, c_min), c_max)
+        elif deferred:
+            sd[e] += dw
+        else:
+            w[e] = min(max(w[e] + dw, w_min), w_max)
 
 
 @phase
