@@ -44,10 +44,11 @@ from spiker.modulation import kernel_group, released
 _VAR_BUDGET = 2_000_000  # float64 entries of the per-chunk time-varying current (16 MB)
 
 
-def noise_entries(noises: list, N: int) -> tuple:
+def noise_entries(noises: list, N: int, bounds: np.ndarray) -> tuple:
     """The Noise inputs as the kernel's entries (the ``nz_*`` fields of ``Inputs`` and the
     ziggurat's tables): grouped by unit, in the order the inputs were added within a unit.
-    The held values start invalid: the kernel draws each at its first step."""
+    The held values start invalid: the kernel draws each at its first step. ``bounds``: the
+    parts of the units (one per thread), for ``nz_part``."""
     cols = np.concatenate([b.cols for b in noises] or [np.zeros(0, np.int64)]).astype(np.int64)
     order = np.argsort(cols, kind="stable")
     ptr = np.zeros(N + 1, np.int64)
@@ -62,7 +63,18 @@ def noise_entries(noises: list, N: int) -> tuple:
         ptr, per_entry([b.keys for b in noises], np.uint64), per_entry([b.mean for b in noises],
         np.float64), per_entry([b.std for b in noises], np.float64), per_entry(every, np.int64),
         np.zeros(m), np.full(m, -1, np.int64), np.full(m, -1, np.int64), ZIG_K, ZIG_W, ZIG_F,
+        noise_parts(ptr, bounds),
     )  # fmt: skip
+
+
+def noise_parts(ptr: np.ndarray, bounds: np.ndarray) -> np.ndarray:
+    """``Inputs.nz_part``: per part, an empty window of held steps (the first step draws) and
+    whether every unit of the part has exactly one noise entry."""
+    part = np.zeros((bounds.shape[0] - 1, 3), np.int64)
+    for t in range(part.shape[0]):
+        counts = np.diff(ptr[bounds[t] : bounds[t + 1] + 1])
+        part[t, 2] = int(counts.size > 0 and bool(np.all(counts == 1)))
+    return part
 
 
 class RunBuffers:
@@ -138,7 +150,7 @@ class RunBuffers:
             self.max_chunk = min(self.max_chunk, max(1, _VAR_BUDGET // width))
         self.I_var = np.zeros((self.max_chunk if self.chunked else 0, N))
         self.P_var = np.zeros((self.max_chunk if M else 0, M))
-        self.noise = noise_entries([c for c in net._currents if c.in_kernel], N)
+        self.noise = noise_entries([c for c in net._currents if c.in_kernel], N, comp.bounds)
 
     def records(self, col0: int) -> Records:
         return Records(

@@ -212,7 +212,7 @@ def _record_state(n, phase, neurons, syn, plastic, mod, rec):
 
 
 @inline_ir
-def _currents(n, row, inputs, pulse, I_syn, ext, I, lo, hi):
+def _currents(n, row, inputs, pulse, I_syn, ext, I, lo, hi, t):
     """Phase 2 for units lo .. hi-1: the external input ``ext = (I_const + (I_var + noise)) +
     pulse`` (the noise of each unit's Noise inputs in the order they were added; the "pulse"
     input due now is consumed) and the total ``I = ext + I_syn[0] + I_syn[1] ...``, in that
@@ -229,7 +229,7 @@ def _currents(n, row, inputs, pulse, I_syn, ext, I, lo, hi):
     if inputs.nz_key.shape[0] > 0:
         add_noise(n, inputs.nz_ptr, inputs.nz_key, inputs.nz_mean, inputs.nz_std,
                   inputs.nz_every, inputs.nz_val, inputs.nz_from, inputs.nz_next, inputs.zk,
-                  inputs.zw, inputs.zf, ext, lo, hi)  # fmt: skip
+                  inputs.zw, inputs.zf, inputs.nz_part[t], ext, lo, hi)  # fmt: skip
     for k in range(hi - lo):
         i = uint64(lo + k)
         ext[i] = (I_const[i] + ext[i]) + pulse[i]
@@ -253,7 +253,7 @@ def _advance_units(n, row, dt, neurons, inputs, syn, scratch, t, fused, present)
     on_izh, on_i07, on_lif = present
     spk, ext = scratch.spiked, scratch.ext
     lo, hi = scratch.t_lo[t], scratch.t_hi[t]
-    _currents(n, row, inputs, ring[BUF_PULSE, slot], I_syn, ext, I, lo, hi)
+    _currents(n, row, inputs, ring[BUF_PULSE, slot], I_syn, ext, I, lo, hi, t)
     bad = False
     for r in range(r_lo.shape[0]):
         a, b = max(r_lo[r], lo), min(r_hi[r], hi)

@@ -54,11 +54,13 @@ Neurons = namedtuple("Neurons", "family method x p I r_lo r_hi r_family r_method
 #: ``pin_buf``. Noise (kernels/noise.py), drawn in the kernel: unit i's entries ``nz_ptr[i] ..
 #: nz_ptr[i+1]-1``, each with its generator key ``nz_key`` (uint64), ``nz_mean``, ``nz_std``,
 #: interval ``nz_every`` (steps), the value ``nz_val`` it holds for steps ``nz_from ..
-#: nz_next-1``; the ziggurat's tables ``zk``, ``zw``, ``zf``.
+#: nz_next-1``; the ziggurat's tables ``zk``, ``zw``, ``zf``; ``nz_part`` (int64, (parts, 3))
+#: per part of the units: the steps in which all its entries hold their values, and whether
+#: each of its units has exactly one entry (kernels/noise.py add_noise).
 Inputs = namedtuple(
     "Inputs",
     "I_const I_var var_row0 ext_step ext_idx P_var pin_col pin_buf nz_ptr nz_key nz_mean nz_std "
-    "nz_every nz_val nz_from nz_next zk zw zf",
+    "nz_every nz_val nz_from nz_next zk zw zf nz_part",
 )
 
 #: Static synapses, a CSR by presynaptic unit whose rows are cut into segments of equal

@@ -32,6 +32,7 @@ _M1 = np.uint64(0xBF58476D1CE4E5B9)
 _M2 = np.uint64(0x94D049BB133111EB)
 _S8, _S11, _S27, _S30, _S31 = (np.uint64(s) for s in (8, 11, 27, 30, 31))
 _LOW8, _ONE = np.uint64(0xFF), np.uint64(1)
+_MIN_STEP, _MAX_STEP = np.iinfo(np.int64).min, np.iinfo(np.int64).max
 _TO_UNIT = 2.0**-53
 
 #: The ziggurat's base: the tail starts at R; V is the area of each of the 256 layers.
@@ -101,26 +102,42 @@ def gauss(key, d, zk, zw, zf):
 
 @inline_ir
 def add_noise(n, nz_ptr, nz_key, nz_mean, nz_std, nz_every, nz_val, nz_from, nz_next, zk, zw, zf,
-              out, lo, hi):  # fmt: skip
-    """Add the noise of step n to ``out[i]`` for units lo .. hi-1: unit i's entries
-    ``nz_ptr[i] .. nz_ptr[i+1]-1`` in the order the inputs were added. Entry e draws every
-    ``nz_every[e]`` steps: it holds the value ``nz_val[e]`` for steps ``nz_from[e] ..
-    nz_next[e]-1`` and draws afresh outside them (an entry that draws every step holds none).
+              part, out, lo, hi):  # fmt: skip
+    """Add the noise of step n to ``out[i]`` for units lo .. hi-1 (one part of the units):
+    unit i's entries ``nz_ptr[i] .. nz_ptr[i+1]-1`` in the order the inputs were added. Entry e
+    draws every ``nz_every[e]`` steps: it holds the value ``nz_val[e]`` for steps ``nz_from[e]
+    .. nz_next[e]-1`` and draws afresh outside them (an entry that draws every step holds its
+    draw for that step only).
+
+    ``part`` (int64, 3): the steps ``part[0] .. part[1]-1`` in which every entry of the part
+    holds its value (no entry needs a draw: the first pass is skipped), and ``part[2]`` 1 when
+    every unit of the part has exactly one entry.
 
     Two passes: the entries whose value is due are drawn first, then every unit adds its
     entries' values. (One pass, with the generator inlined among the additions, spilled the
     additions' registers to memory: 2x slower on net.m's noise, held for 10 steps.)"""
     e_lo, e_hi = nz_ptr[lo], nz_ptr[hi]
-    for m in range(e_hi - e_lo):
-        e = uint64(e_lo + m)
-        every = nz_every[e]
-        if every == 1:  # a fresh draw each step, nothing held
-            nz_val[e] = nz_mean[e] + nz_std[e] * gauss(nz_key[e], n, zk, zw, zf)
-        elif n >= nz_next[e] or n < nz_from[e]:
-            d = n // every
-            nz_val[e] = nz_mean[e] + nz_std[e] * gauss(nz_key[e], d, zk, zw, zf)
-            nz_from[e] = d * every
-            nz_next[e] = nz_from[e] + every
+    if n < part[0] or n >= part[1]:
+        held_from, held_next = _MIN_STEP, _MAX_STEP
+        for m in range(e_hi - e_lo):
+            e = uint64(e_lo + m)
+            every = nz_every[e]
+            if every == 1:  # a fresh draw each step
+                nz_val[e] = nz_mean[e] + nz_std[e] * gauss(nz_key[e], n, zk, zw, zf)
+                held_from, held_next = max(held_from, n), min(held_next, n + 1)
+            else:
+                if n >= nz_next[e] or n < nz_from[e]:
+                    d = n // every
+                    nz_val[e] = nz_mean[e] + nz_std[e] * gauss(nz_key[e], d, zk, zw, zf)
+                    nz_from[e] = d * every
+                    nz_next[e] = nz_from[e] + every
+                held_from = max(held_from, nz_from[e])
+                held_next = min(held_next, nz_next[e])
+        part[0], part[1] = held_from, held_next
+    if part[2] == 1:  # one entry per unit: a contiguous add
+        for k in range(hi - lo):
+            out[uint64(lo + k)] += nz_val[uint64(e_lo + k)]
+        return
     for k in range(hi - lo):
         i = uint64(lo + k)  # (unsigned indices: no wraparound code)
         v = out[i]

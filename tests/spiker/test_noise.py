@@ -237,3 +237,20 @@ def test_poisson_source_rate_and_intervals_and_a_rate_changed_between_runs():
     fast = np.sum(rec2.i < 1000) / 1000 / 1.0
     slow = np.sum(rec2.i >= 1000) / 1000 / 1.0
     assert fast == pytest.approx(80.0, rel=0.03) and slow == pytest.approx(20.0, rel=0.05)
+
+
+@pytest.mark.parametrize("interval", [0.5, 1.5])  # a draw every step, and one held for 3 steps
+def test_one_noise_per_unit_takes_the_contiguous_path_and_equals_the_reference(interval):
+    # every unit has exactly one entry: add_noise's contiguous add and its skipped first pass
+    # (the steps in which every value is held) against the reference draws
+    from spiker.interop import external_current
+
+    net = sp.Network(dt=0.5, seed=8)
+    a = net.add_neurons(25, sp.Izhikevich(), name="a")
+    net.add_current(a, sp.inputs.Noise(std=np.linspace(1.0, 5.0, 25), mean=1.0, interval=interval))
+    I_ext = external_current(net, 400)
+    cur = net.record_state(a, "I")
+    net.run(100.0, progress=False)
+    net.run(100.0, progress=False)
+    assert np.unique(I_ext[:12, 0]).size == (12 if interval == 0.5 else 4)
+    np.testing.assert_array_equal(cur.values, I_ext.T)
