@@ -26,12 +26,6 @@ def _cat(xs, dtype):
     return np.concatenate(xs).astype(dtype) if xs else np.zeros(0, dtype)
 
 
-def _csr_ptr(keys: np.ndarray, n: int) -> np.ndarray:
-    ptr = np.zeros(n + 1, np.int64)
-    np.cumsum(np.bincount(keys, minlength=n), out=ptr[1:])
-    return ptr
-
-
 @dataclass
 class StaticPart:
     """Static synapses of one delay class: the projections, the kernel's ``Static`` group (its

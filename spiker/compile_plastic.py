@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from spiker import _validate as check
+from spiker.kernels.build import csr_ptr
 from spiker.kernels.layout import Plastic
 from spiker.kernels.plasticity import (
     N_RF,
@@ -34,12 +35,6 @@ from spiker.kernels.plasticity import (
     SCHEDULE_INTERVAL,
 )
 from spiker.modulation import IntervalModulation
-
-
-def _csr_ptr(keys: np.ndarray, n: int) -> np.ndarray:
-    ptr = np.zeros(n + 1, np.int64)
-    np.cumsum(np.bincount(keys, minlength=n), out=ptr[1:])
-    return ptr
 
 
 @dataclass
@@ -181,14 +176,14 @@ def compile_plastic(plastic: list, N: int, dt: float, buffer_of) -> PlasticPart:
         g_buf=np.array([buffer_of(plastic[k]) for k in g_proj], np.int64),
         gx=np.zeros(g_lo.shape[0]),
         gxl=np.zeros(g_lo.shape[0], np.int64),
-        gptr=_csr_ptr(pre_s[g_lo], N),
-        qptr=_csr_ptr(post_s, N),
+        gptr=csr_ptr(pre_s[g_lo], N),
+        qptr=csr_ptr(post_s, N),
         qe=q.astype(np.int32),
         qg=syn_g[q].astype(np.int32),
         Y=np.zeros(y_off[-1]),
         Yl=np.zeros(y_off[-1], np.int64),
         y_rule=y_rule.astype(np.int64),
-        yptr=_csr_ptr(y_unit, N),
+        yptr=csr_ptr(y_unit, N),
         yidx=y_order.astype(np.int32),
         rf=rf,
         ri=ri,

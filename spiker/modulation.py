@@ -37,6 +37,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from spiker import _validate as check
+from spiker.kernels.build import csr_ptr
 from spiker.kernels.layout import Modulators
 
 
@@ -302,8 +303,7 @@ def kernel_group(net) -> Modulators | None:
             amounts.append(amount)
     units = np.concatenate(units) if units else np.zeros(0, np.int64)
     order = np.argsort(units, kind="stable")
-    ptr = np.zeros(net.n + 1, np.int64)
-    np.cumsum(np.bincount(units, minlength=net.n), out=ptr[1:])
+    ptr = csr_ptr(units, net.n)
     return Modulators(
         conc=net._mod_conc,
         decay=np.array([da.decay for da in mods]),

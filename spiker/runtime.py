@@ -21,6 +21,7 @@ from spiker.kernels import izhikevich2007 as ki07
 from spiker.kernels import lif as klif
 from spiker.kernels import run_steps
 from spiker.kernels._jit import choose_threading_layer
+from spiker.kernels.build import csr_ptr
 from spiker.kernels.layout import (
     FAMILY_IZHIKEVICH,
     FAMILY_IZHIKEVICH2007,
@@ -51,8 +52,7 @@ def noise_entries(noises: list, N: int, bounds: np.ndarray) -> tuple:
     parts of the units (one per thread), for ``nz_part``."""
     cols = np.concatenate([b.cols for b in noises] or [np.zeros(0, np.int64)]).astype(np.int64)
     order = np.argsort(cols, kind="stable")
-    ptr = np.zeros(N + 1, np.int64)
-    np.cumsum(np.bincount(cols, minlength=N), out=ptr[1:])
+    ptr = csr_ptr(cols, N)
 
     def per_entry(values, dtype):
         return np.concatenate(values or [np.zeros(0, dtype)]).astype(dtype)[order]

@@ -1,6 +1,16 @@
 """Kernels that build the network's arrays (compile time, not the step loop)."""
 
+import numpy as np
+
 from spiker.kernels._jit import kernel
+
+
+def csr_ptr(keys: np.ndarray, n: int) -> np.ndarray:
+    """The row pointers (n + 1,) of a CSR layout whose items have row ``keys`` (0 <= key < n,
+    items already sorted by key): row r holds items ``ptr[r] .. ptr[r+1]-1``. (NumPy.)"""
+    ptr = np.zeros(n + 1, np.int64)
+    np.cumsum(np.bincount(keys, minlength=n), out=ptr[1:])
+    return ptr
 
 
 @kernel
