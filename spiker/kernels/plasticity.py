@@ -34,63 +34,73 @@ SCHEDULE_NONE, SCHEDULE_INTERVAL, SCHEDULE_CONTINUOUS = range(3)
 
 @inline_ir
 def _decay(dec, r, which, delta, dt, tau):
-    """exp(-(delta*dt)/tau), from the table when delta (whole steps) is in it."""
-    if delta < dec.shape[2]:
-        return dec[r, which, delta]
+    """exp(-(delta*dt)/tau), from the table ``dec[r, which]`` when delta (whole steps) is in it."""
+    return _decay_row(dec[r, which], delta, dt, tau)
+
+
+@inline_ir
+def _decay_row(table, delta, dt, tau):
+    """:func:`_decay` from one row of the table (taken once outside a synapse loop)."""
+    if delta < table.shape[0]:
+        return table[delta]
     return math.exp(-(delta * dt) / tau)
 
 
 @inline_ir
-def _change(e, dw, w, sd, r, rf, ri):
-    """Apply a change to synapse e: at once, clipped to [w_min, w_max], into its deferred
-    derivative (SpnetUpdate), or into its eligibility trace c clipped to [c_min, c_max]
-    (dopamine modulation; infinite bounds leave it as it is)."""
-    if ri[r, RI_SCHEDULE] != SCHEDULE_NONE:
-        sd[e] = min(max(sd[e] + dw, rf[r, RF_C_MIN]), rf[r, RF_C_MAX])
-    elif ri[r, RI_INTERVAL] > 0:
+def _rule_mode(r, rf, ri):
+    """How a change to a synapse of rule r is applied (:func:`_apply`): ``(modulated,
+    deferred, lo, hi)``. Read once per segment where the loop allows: read per synapse, a
+    store to a weight makes LLVM reload the tables."""
+    modulated = ri[r, RI_SCHEDULE] != SCHEDULE_NONE
+    if modulated:
+        return modulated, False, rf[r, RF_C_MIN], rf[r, RF_C_MAX]
+    return modulated, ri[r, RI_INTERVAL] > 0, rf[r, RF_W_MIN], rf[r, RF_W_MAX]
+
+
+@inline_ir
+def _apply(e, dw, w, sd, modulated, deferred, lo, hi):
+    """Apply a change to synapse e: into its eligibility trace c clipped to [c_min, c_max]
+    (dopamine modulation; infinite bounds leave it as it is), into its deferred derivative
+    (SpnetUpdate), or at once, clipped to [w_min, w_max]."""
+    if modulated:
+        sd[e] = min(max(sd[e] + dw, lo), hi)
+    elif deferred:
         sd[e] += dw
     else:
-        w[e] = min(max(w[e] + dw, rf[r, RF_W_MIN]), rf[r, RF_W_MAX])
+        w[e] = min(max(w[e] + dw, lo), hi)
+
+
+@inline_ir
+def _change(e, dw, w, sd, r, rf, ri):
+    """:func:`_apply` with rule r's mode."""
+    modulated, deferred, lo, hi = _rule_mode(r, rf, ri)
+    _apply(e, dw, w, sd, modulated, deferred, lo, hi)
 
 
 @inline_ir
 def _arrive(g, n, dt, pl, ring, slot):
     """Segment g's spike arrives in step n: its presynaptic trace jumps; each synapse delivers
-    its present weight into ring slot ``slot``, then depresses by the postsynaptic trace.
-
-    (The rule's constants are read once, before the synapse loop: read inside it, every
-    synapse reloaded them, since a store to a weight might have changed a table as far as
-    LLVM knows. The arithmetic is :func:`_decay`'s and :func:`_change`'s.)"""
+    its present weight into ring slot ``slot``, then depresses by the postsynaptic trace."""
     r = pl.g_rule[g]
     rf, ri, dec = pl.rf, pl.ri, pl.dec
     x = pl.gx[g] * _decay(dec, r, 0, n - pl.gxl[g], dt, rf[r, RF_TAU_PLUS])
     pl.gx[g] = 1.0 if ri[r, RI_NEAREST] else x + 1.0
     pl.gxl[g] = n
-    a_minus, w_min, w_max = rf[r, RF_A_MINUS], rf[r, RF_W_MIN], rf[r, RF_W_MAX]
-    c_min, c_max, tau_minus = rf[r, RF_C_MIN], rf[r, RF_C_MAX], rf[r, RF_TAU_MINUS]
+    a_minus, w_min, tau_minus = rf[r, RF_A_MINUS], rf[r, RF_W_MIN], rf[r, RF_TAU_MINUS]
     mult = ri[r, RI_MULTIPLICATIVE] != 0
-    modulated = ri[r, RI_SCHEDULE] != SCHEDULE_NONE
-    deferred = ri[r, RI_INTERVAL] > 0
+    modulated, deferred, lo, hi = _rule_mode(r, rf, ri)  # once per segment, not per synapse
     table = dec[r, 1]
-    size = table.shape[0]
     target = ring[pl.g_buf[g], slot]
     w, sd, post, ysyn, Y, Yl = pl.w, pl.sd, pl.post, pl.ysyn, pl.Y, pl.Yl
-    lo = pl.g_lo[g]
-    for q in range(pl.g_hi[g] - lo):
-        e = uint64(lo + q)  # (unsigned indices: no wraparound code per synapse)
+    e0 = pl.g_lo[g]
+    for q in range(pl.g_hi[g] - e0):
+        e = uint64(e0 + q)  # (unsigned indices: no wraparound code per synapse)
         target[uint64(post[e])] += w[e]
         k = uint64(ysyn[e])
-        delta = n - Yl[k]
-        f = table[delta] if delta < size else math.exp(-(delta * dt) / tau_minus)
-        dw = -a_minus * (Y[k] * f)
+        dw = -a_minus * (Y[k] * _decay_row(table, n - Yl[k], dt, tau_minus))
         if mult:
             dw *= w[e] - w_min
-        if modulated:
-            sd[e] = min(max(sd[e] + dw, c_min), c_max)
-        elif deferred:
-            sd[e] += dw
-        else:
-            w[e] = min(max(w[e] + dw, w_min), w_max)
+        _apply(e, dw, w, sd, modulated, deferred, lo, hi)
 
 
 @phase
