@@ -99,6 +99,11 @@ class SpikeRecord(SpikeTimes):
         if self._stream is not None:
             self._stream.update(t_stop=value)
 
+    @property
+    def net(self):
+        """The network this record belongs to."""
+        return self.group.net
+
     def stream_to(self, path: str | os.PathLike) -> SpikeRecord:
         """Write this record to the folder ``path`` during runs instead of keeping it in memory
         (as ``net.record_spikes(..., to=path)``); only before it has recorded anything. Layout:
@@ -223,14 +228,25 @@ class StateRecord:
         (as ``to=path`` when it is created); only before it has recorded anything. Layout:
         :mod:`spiker.streams`, ``docs/store.md``. Returns the record."""
         _check_streamable(self, path)
-        header = {"dt": self.dt, "group": self.group.name, "var": self.var, "every": self.every,
-                  "record_final": self.record_final}  # fmt: skip
-        if isinstance(self, WeightRecord):
-            header["projection"] = self.projection.name
         self._stream = streams.RecordStream(
-            streams.check_path("to", path), self.kind, self.neurons, header
+            streams.check_path("to", path), self.kind, self.neurons, self._header()
         )
         return self
+
+    @property
+    def net(self):
+        """The network this record belongs to."""
+        return self.group.net
+
+    @property
+    def source(self) -> str:
+        """The name of what is recorded (a group, projection or neuromodulator)."""
+        return self.group.name
+
+    def _header(self) -> dict:
+        """The stream's header (docs/store.md)."""
+        return {"dt": self.dt, "group": self.group.name, "var": self.var, "every": self.every,
+                "record_final": self.record_final}  # fmt: skip
 
     def _append(self, steps: np.ndarray, rows: np.ndarray, final: bool = False) -> None:
         """Add samples. An end-of-run sample (``final``, see ``record_final``) is provisional:
@@ -302,6 +318,13 @@ class WeightRecord(StateRecord):
         self.projection = projection
         self.synapses = synapses
 
+    @property
+    def source(self) -> str:
+        return self.projection.name
+
+    def _header(self) -> dict:
+        return {**super()._header(), "projection": self.projection.name}
+
     def __repr__(self) -> str:
         return f"WeightRecord({self.projection.name!r}, {self.var!r}, {self.values.shape})"
 
@@ -319,6 +342,18 @@ class DopamineRecord(StateRecord):
         """The concentration at each sample time, shape (n_samples,)."""
         return self.values[0]
 
+    @property
+    def net(self):
+        return self.dopamine.net
+
+    @property
+    def source(self) -> str:
+        return self.dopamine.name
+
+    def _header(self) -> dict:
+        return {"dt": self.dt, "dopamine": self.dopamine.name, "var": self.var,
+                "every": self.every, "record_final": self.record_final}  # fmt: skip
+
     def __repr__(self) -> str:
         return f"DopamineRecord({self.dopamine.name!r}, {self.values.shape[1]} samples)"
 
@@ -329,7 +364,7 @@ def _check_streamable(rec, path) -> None:
     recorded = rec.count if isinstance(rec, SpikeRecord) else len(rec.steps)
     if recorded or getattr(rec, "t_stop", 0.0) > getattr(rec, "t_start", 0.0):
         raise ValueError(f"{rec!r} has recorded already; stream a record before its first run")
-    net = rec.group.net
+    net = rec.net
     target = os.path.abspath(os.fspath(path)) if isinstance(path, str | os.PathLike) else None
     for other in streams.streamed(net):
         if os.path.abspath(other._stream.path) == target:

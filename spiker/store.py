@@ -162,7 +162,7 @@ def layout(net) -> dict:
     """What a network is built of, as JSON: the file and the network it is restored into must
     agree on all of it."""
     from spiker.groups import Population, SpikeSource
-    from spiker.monitors import RateRecord, SpikeRecord, WeightRecord
+    from spiker.monitors import DopamineRecord, RateRecord, SpikeRecord, WeightRecord
 
     def group(g):
         family = type(g.model).__name__ if isinstance(g, Population) else None
@@ -173,8 +173,9 @@ def layout(net) -> dict:
             what = ["spikes", r.group.name, None, None, None]
         elif isinstance(r, RateRecord):
             return ["rate", r.group.name]
-        elif isinstance(r, WeightRecord):
-            what = ["weights", r.projection.name, "w", r.every, r.record_final]
+        elif isinstance(r, WeightRecord | DopamineRecord):
+            kind = "weights" if isinstance(r, WeightRecord) else "dopamine"
+            what = [kind, r.source, r.var, r.every, r.record_final]
         else:
             what = ["state", r.group.name, r.var, r.every, r.record_final]
         streamed = "streamed" if r._stream is not None else "in memory"

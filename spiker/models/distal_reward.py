@@ -22,6 +22,7 @@ COINCIDENCE_MS = (1, 19)  # n2 fires 1..19 ms after n1's last spike (daspnet: in
 REWARD_DELAY_MS = (1001, 3000)  # a reward this many ms (uniform, whole) after the detection
 REWARD = 0.5
 CHECK_MS = 100.0  # the callback's interval: exact, since every reward lands >= 1 s later
+META_KEY = "distal_reward"  # net.meta: the closed loop's state, kept by checkpoints
 STATS_MS = 10_000.0  # how often the other weights' mean and 99th percentile are sampled
 
 
@@ -55,28 +56,48 @@ class DistalRewardModel(Model):
     _seen: int = 0  # spikes of records["pair"] already read
     _scheduled: set = field(default_factory=set)  # the steps in rewards
 
-    def run(self, duration: float | None = None, progress: bool | None = None) -> Model:
+    def run(self, duration: float | None = None, progress: bool | None = None, **options) -> Model:
         """Run for ``duration`` ms (default ``self.duration``), checking every 100 ms of model
-        time whether n2 fired 1-19 ms after n1 and scheduling the rewards; returns self."""
-        import time
-
-        tic = time.perf_counter()
-        try:
-            self.net.run(
-                self.duration if duration is None else duration,
-                progress=progress,
-                callback=self._between_chunks,
-                every_ms=CHECK_MS,
+        time whether n2 fired 1-19 ms after n1 and scheduling the rewards; returns self.
+        ``options`` go to :meth:`spiker.Network.run` (``checkpoint=``, ...), but the callback is
+        the model's own."""
+        if "callback" in options or "every_ms" in options:
+            raise ValueError(
+                "distal_reward's run uses the callback itself (the reward check every "
+                f"{CHECK_MS:g} ms); run its network with net.run(...) for a callback of your own"
             )
-        finally:
-            self.wall_time += time.perf_counter() - tic
-        return self
+        self._load_loop_state()
+        return super().run(duration, progress, callback=self._between_chunks, every_ms=CHECK_MS,
+                           **options)  # fmt: skip
+
+    def _save_loop_state(self) -> None:
+        """The closed loop's own state into ``net.meta`` (JSON), so that a checkpoint written
+        after this callback carries it: the spikes read, n1's last spike, the rewards, the
+        reward delays' generator and the weight statistics. (The lists are shared, not copied.)"""
+        self.net.meta[META_KEY] = {
+            "step": self.net.step, "seen": self._seen, "last_n1": self._last_n1,
+            "rewards": self.rewards, "others": self.others,
+            "rng": self.rng.bit_generator.state,
+        }  # fmt: skip
+
+    def _load_loop_state(self) -> None:
+        """After ``net.restore``: the closed loop as the checkpoint left it (nothing to do when
+        the state in ``net.meta`` is the model's own, or from another step)."""
+        state = self.net.meta.get(META_KEY)
+        if not isinstance(state, dict) or state.get("step") != self.net.step:
+            return
+        self._seen, self._last_n1 = int(state["seen"]), int(state["last_n1"])
+        self.rewards = [int(s) for s in state["rewards"]]
+        self._scheduled = set(self.rewards)
+        self.others = [tuple(float(x) for x in row) for row in state["others"]]
+        self.rng.bit_generator.state = state["rng"]
 
     def _between_chunks(self, net) -> None:
         self.check_rewards(net)
         if net.step % round(STATS_MS / net.dt) == 0:
             w = np.delete(self.projections["exc"].weight, self.synapse)
-            self.others.append((net.t, w.mean(), np.percentile(w, 99)))
+            self.others.append((net.t, float(w.mean()), float(np.percentile(w, 99))))
+        self._save_loop_state()
 
     def check_rewards(self, net) -> None:
         """The closed loop (daspnet.m's ``n1f``, ``n2f``, ``rew``): for every spike of n2 since

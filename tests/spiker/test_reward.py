@@ -455,3 +455,25 @@ def test_store_and_restore_keep_dopamine_and_its_scheduled_releases(tmp_path):
     np.testing.assert_array_equal(syn2.weight, syn.weight)
     np.testing.assert_array_equal(syn2.eligibility, syn.eligibility)
     assert np.any(syn.weight != 1.0)
+
+
+def test_distal_reward_resumes_from_a_checkpoint_with_its_closed_loop(tmp_path):
+    # the model's own closed loop (spikes read, n1's last spike, rewards scheduled, the reward
+    # delays' generator, the weight statistics) travels in net.meta with the checkpoint: a run
+    # cut at 48 s and resumed in a fresh model ends as the uninterrupted one
+    def build():
+        return sp.models.distal_reward(seed=1, duration=70_000.0, n_exc=200, n_inh=50)
+
+    full = build().run(progress=False)
+    assert len(full.rewards) >= 4
+    path = tmp_path / "ck.npz"
+    build().run(48_000.0, progress=False, checkpoint=path, checkpoint_every=16_000.0)
+    resumed = build()
+    resumed.net.restore(path)
+    resumed.run(22_000.0, progress=False)
+    assert resumed.net.t == full.net.t
+    assert resumed.rewards == full.rewards
+    assert resumed.others == full.others
+    np.testing.assert_array_equal(resumed.projections["exc"].weight, full.projections["exc"].weight)
+    with pytest.raises(ValueError, match="uses the callback itself"):
+        build().run(10.0, callback=lambda net: None, every_ms=1.0)
