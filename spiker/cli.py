@@ -151,22 +151,37 @@ def model_spec(text: str) -> tuple[str, dict]:
 
 
 # ---- model parameters ---------------------------------------------------------------------------
+_SETTABLE = (bool, int, float, str)  # the types a parameter given as text can take
+
+
+def parameter_type(p: inspect.Parameter) -> type | None:
+    """The type a model parameter's value takes from text: its default's, or for a default of
+    None the type its annotation names (``k: int | None = None``); None if it has none of
+    ``bool``, ``int``, ``float``, ``str``."""
+    if p.default is not None:
+        return type(p.default) if type(p.default) in _SETTABLE else None
+    names = str(p.annotation).replace(" ", "").split("|")
+    return next((t for t in _SETTABLE if t.__name__ in names), None)
+
+
 def model_parameters(fn) -> dict[str, inspect.Parameter]:
-    """The parameters of a model function that ``--param NAME=VALUE`` can set."""
+    """The parameters of a model function that ``--param NAME=VALUE`` (and ``spiker sweep
+    --grid``) can set: all but seed and duration, of a type text can give
+    (:func:`parameter_type`)."""
     params = inspect.signature(fn).parameters
-    return {k: p for k, p in params.items() if k not in _FIXED}
+    return {k: p for k, p in params.items() if k not in _FIXED and parameter_type(p) is not None}
 
 
 def _convert(fn, name: str, text: str):
-    """``text`` as the type of parameter ``name``'s default, checked against its choices."""
+    """``text`` as the type of parameter ``name`` (:func:`parameter_type`), checked against its
+    choices."""
     params = model_parameters(fn)
     if name not in params:
         allowed = ", ".join(params) or "none"
         raise argparse.ArgumentTypeError(
             f"model has no parameter {name!r}; its parameters: {allowed}"
         )
-    default = params[name].default
-    kind = type(default)
+    kind = parameter_type(params[name])
     try:
         if kind is bool:
             if text.lower() not in ("true", "false", "1", "0"):
@@ -209,7 +224,7 @@ def describe_parameters(name: str) -> str:
     params = model_parameters(fn)
     for key, p in params.items():
         choices = fn.choices.get(key)
-        lines.append(f"  {key} = {p.default!r} ({type(p.default).__name__})")
+        lines.append(f"  {key} = {p.default!r} ({parameter_type(p).__name__})")
         if choices is not None:
             lines += textwrap.wrap(
                 "one of: " + ", ".join(map(str, choices)),

@@ -14,7 +14,6 @@ itself is the function. Ready-made measures are in :mod:`spiker.measures`.
 from __future__ import annotations
 
 import csv
-import inspect
 import itertools
 import math
 import os
@@ -398,7 +397,6 @@ def sweep(
 
 # ---- spiker sweep -------------------------------------------------------------------------------
 SWEEP_DEFAULT_MS = 1000.0
-_NOT_SWEPT = ("seed", "duration")
 
 
 class _Usage(ValueError):
@@ -412,16 +410,14 @@ def _build_model(model_name: str, seed: int, **params):
     return MODELS[model_name](seed=seed, **params)
 
 
-def sweepable(model_name: str) -> dict[str, object]:
-    """The parameters of a model function a sweep can vary, with their defaults."""
+def sweepable(model_name: str) -> dict[str, type]:
+    """The parameters of a model function a sweep can vary (those ``spiker run --param`` can
+    set, bools aside), with the type their values take."""
+    from spiker.cli import model_parameters, parameter_type
     from spiker.models import MODELS
 
-    sig = inspect.signature(MODELS[model_name])
-    return {
-        name: p.default
-        for name, p in sig.parameters.items()
-        if name not in _NOT_SWEPT and type(p.default) in (int, float, str)
-    }
+    params = model_parameters(MODELS[model_name]).items()
+    return {k: parameter_type(p) for k, p in params if parameter_type(p) is not bool}
 
 
 def _convert(name: str, text: str, kind: type) -> object:
@@ -456,7 +452,7 @@ def parse_grid(model_name: str, specs: Sequence[str]) -> dict[str, list]:
             raise _Usage(f"unknown parameter {name!r} for {model_name}; sweepable: {allowed}")
         if name in grid:
             raise _Usage(f"--grid {name} is given twice")
-        kind = type(params[name])
+        kind = params[name]
         if ":" in rhs:
             parts = rhs.split(":")
             if len(parts) != 3 or kind is str:

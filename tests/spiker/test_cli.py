@@ -77,6 +77,7 @@ def test_bad_run_option_is_one_line_of_run_and_exit_2(tmp_path, args, expected):
         (["stdp_competition", "--param", "rate_hz=fast"], "rate_hz must be a number; got 'fast'"),
         (["stdp_competition", "--param", "n_inputs=2.5"], "n_inputs must be an integer"),
         (["stdp_competition", "--param", "rate_hz=-3"], "cannot build stdp_competition with "),
+        (["izhikevich2003", "--param", "k=x"], "k must be an integer; got 'x'"),  # default None
     ],
 )
 def test_bad_model_or_parameter_is_one_line_and_exit_2(tmp_path, args, expected):
@@ -148,6 +149,9 @@ def test_model_help_lists_its_parameters(tmp_path):
     assert "usage: spiker run" in proc.stdout
     assert "parameters of stdp_competition (--param NAME=VALUE):" in proc.stdout
     assert "rate_hz = 15.0 (float)" in proc.stdout and "n_inputs = 1000 (int)" in proc.stdout
+    # a parameter whose default is None takes the type its annotation names
+    proc = spiker("run", "izhikevich2003", "--help", cwd=tmp_path)
+    assert "k = None (int)" in proc.stdout
     feats = spiker("run", "izhikevich2004", "--list", cwd=tmp_path).stdout
     assert "inhibition_induced_bursting" in feats and "izhikevich2004:VALUE sets name" in feats
 
