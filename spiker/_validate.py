@@ -106,12 +106,7 @@ def whole_steps(
     (e.g. "t_start").
     """
     value = finite_float(name, value_ms)
-    ratio = value / dt
-    if not abs(ratio) <= MAX_STEPS:
-        raise ValueError(
-            f"{name} = {value} ms is {ratio:.3g} steps of dt = {dt} ms; at most 2**50 steps "
-            "are allowed"
-        )
+    ratio = _steps_within_limit(name, value, dt)
     steps = round(ratio)
     whole = math.isclose(steps * dt, value, rel_tol=1e-9, abs_tol=1e-9)
     if interval:
@@ -224,20 +219,34 @@ def choice(name: str, value, allowed) -> str:
     return value
 
 
+def interval_steps(name: str, value_ms, dt: float) -> int:
+    """An interval in whole steps of ``dt`` (a positive multiple of it); None: every step."""
+    if value_ms is None:
+        return 1
+    return whole_steps(name, value_ms, dt, interval=True)
+
+
 def duration_steps(name: str, value_ms, dt: float) -> int:
     """A duration (ms, finite, >= 0) in whole steps of ``dt``, as Brian2's clocks do
     (``Clock._calc_timestep``): the nearest whole number of steps when the duration is within
     1e-4 steps of it, else rounded **up** (10.05 ms at dt = 0.1 ms is 101 steps)."""
     value = finite_float(name, value_ms, nonnegative=True)
-    if value / dt > MAX_STEPS:
-        raise ValueError(
-            f"{name} is too long: {value} ms is {value / dt:.3g} steps of dt = {dt} ms; at most "
-            f"2**53 steps (run in pieces)"
-        )
-    nearest = round(value / dt)
+    ratio = _steps_within_limit(name, value, dt)
+    nearest = round(ratio)
     if abs(nearest * dt - value) <= 1e-4 * dt:
         return nearest
-    return math.ceil(value / dt)
+    return math.ceil(ratio)
+
+
+def _steps_within_limit(name: str, value: float, dt: float) -> float:
+    """``value / dt``, refused beyond MAX_STEPS (where step -> ms -> step stops being exact)."""
+    ratio = value / dt
+    if not abs(ratio) <= MAX_STEPS:
+        raise ValueError(
+            f"{name} = {value} ms is {ratio:.3g} steps of dt = {dt} ms; at most 2**50 steps "
+            "are allowed"
+        )
+    return ratio
 
 
 def delay_steps(name: str, delay_ms: np.ndarray, dt: float) -> np.ndarray:

@@ -187,13 +187,6 @@ class BoundPoissonInput:
         self.rng.bit_generator.state = state["rng"]
 
 
-def _every(interval: float | None, dt: float) -> int:
-    """A noise input's interval in steps (None: every step)."""
-    if interval is None:
-        return 1
-    return check.whole_steps("interval", interval, dt, interval=True)
-
-
 def in_engine_order(currents: list) -> list:
     """Bound currents in the order the engine sums them: the currents filled per chunk (in the
     order they were added), then the noise inputs drawn in the kernel (likewise)."""
@@ -234,7 +227,7 @@ class BoundCurrent:
         elif isinstance(spec, Noise):
             self.mean = check.float_array("mean", spec.mean, n)
             self.std = check.float_array("std", spec.std, n)
-            self.every = _every(spec.interval, dt)
+            self.every = check.interval_steps("interval", spec.interval, dt)
             if np.unique(cols).shape[0] != n:
                 raise ValueError("neurons must not repeat a neuron for a Noise input")
             # one generator key per target neuron (kernels/noise.py)
@@ -242,7 +235,7 @@ class BoundCurrent:
         elif isinstance(spec, UniformNoise):
             self.low = check.float_array("low", spec.low, n)
             self.width = check.float_array("high", spec.high, n) - self.low
-            self.every = _every(spec.interval, dt)
+            self.every = check.interval_steps("interval", spec.interval, dt)
             self.rng = rng
             self.held: np.ndarray | None = None  # the value drawn last, shape (n,)
         else:  # pragma: no cover - guarded by Network.add_current

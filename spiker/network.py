@@ -519,13 +519,8 @@ class Network:
         if not isinstance(group, Population):
             raise TypeError(f"group must be a neuron population; {group.name!r} is a source")
         check.choice("var", var, group.state + INPUT_VARIABLES)
-        every = (
-            1
-            if every_ms is None
-            else check.whole_steps("every_ms", every_ms, self.dt, interval=True)
-        )
-        if not isinstance(record_final, bool):
-            raise TypeError(f"record_final must be True or False; got {record_final!r}")
+        every = check.interval_steps("every_ms", every_ms, self.dt)
+        record_final = check.flag("record_final", record_final)
         if record_final and var == "I":
             raise ValueError(
                 "record_final is not available for 'I': the input current is defined per step"
@@ -560,8 +555,7 @@ class Network:
         Returns a :class:`spiker.monitors.WeightRecord`; ``.values`` has shape
         (len(synapses), n_samples).
         """
-        if not isinstance(record_final, bool):
-            raise TypeError(f"record_final must be True or False; got {record_final!r}")
+        record_final = check.flag("record_final", record_final)
         if not isinstance(projection, Projection) or projection not in self.projections:
             raise ValueError(f"projection must be a projection of this network; got {projection!r}")
         if projection.plasticity is None:
@@ -631,13 +625,8 @@ class Network:
             raise ValueError(
                 f"dopamine must be a Dopamine of this network (net.add_dopamine); got {dopamine!r}"
             )
-        every = (
-            1
-            if every_ms is None
-            else check.whole_steps("every_ms", every_ms, self.dt, interval=True)
-        )
-        if not isinstance(record_final, bool):
-            raise TypeError(f"record_final must be True or False; got {record_final!r}")
+        every = check.interval_steps("every_ms", every_ms, self.dt)
+        record_final = check.flag("record_final", record_final)
         rec = DopamineRecord(dopamine, every, self.dt)
         rec.record_final = record_final
         self._state_records.append(rec)

@@ -307,7 +307,7 @@ def check_memory(recs, sizes, rate_bytes) -> None:
     if total > 0.8 * available:
         big = max(range(len(sizes)), key=sizes.__getitem__) if sizes else None
         what = (
-            f"the record of {recs[big].source!r} ({recs[big].var!r}) needs "
+            f"record_state({recs[big].source!r}, {recs[big].var!r}) needs "
             f"{8 * sizes[big] / 2**30:.2f} GiB"
             if big is not None
             else f"population rates need {rate_bytes / 2**30:.2f} GiB"

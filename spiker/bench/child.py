@@ -62,8 +62,7 @@ def measure(spec: dict) -> dict:
         net = model.net
         net.threads = sim.threads
         out["network_s"] = time.perf_counter() - tic
-        if hasattr(net, "_compile"):  # the flat arrays run() would build first
-            net._compile()
+        net._compile()  # the flat arrays run() would build first
         out["build_s"] = time.perf_counter() - tic
         out["compile_s"] = out["build_s"] - out["network_s"]
         tic = time.perf_counter()

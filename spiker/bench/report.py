@@ -153,10 +153,6 @@ def format_report(suite: Suite, note: str | None = None) -> str:
     notes = []
     for w in suite.workloads:
         ms = suite.durations[w]
-        if (w, None) in suite.notes:
-            notes.append(f"{w}: {suite.notes[(w, None)]}")
-            lines.append(f"| {w} | {ms / 1000:g} s | – | skipped [{len(notes)}] |" + " |" * 8)
-            continue
         ours = _row_stats(suite.runs[(w, "spiker")]) if (w, "spiker") in suite.runs else None
         for s in suite.sims:
             label = SIMULATORS[s].label

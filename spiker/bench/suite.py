@@ -179,11 +179,6 @@ def run_suite(
             say("cold start: spiker run izhikevich2003 with an empty numba cache")
             suite.cold_start = measure_cold_start(timeout, log)
         for w in workloads:
-            reason = WORKLOADS[w].missing()
-            if reason:
-                suite.notes[(w, None)] = f"skipped: {reason}"
-                bar.update(sum(per_sim.values()))
-                continue
             active = []
             for s in sims:
                 if _installed(SIMULATORS[s]):

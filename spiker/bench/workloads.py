@@ -22,8 +22,6 @@ class Workload:
     primer : callable
         A small network with the same neuron methods, synapse kinds, plasticity and inputs; run
         for ``primer_ms`` before the measurement so that spiker's kernels are loaded.
-    missing : callable
-        Why the workload cannot run in this installation, or None.
     """
 
     name: str
@@ -33,7 +31,6 @@ class Workload:
     quick: float | None
     primer: Callable
     primer_ms: float
-    missing: Callable = lambda: None
 
 
 def _models():
@@ -42,42 +39,10 @@ def _models():
     return spiker.models
 
 
-def _cuba(n: int = 4000, seed: int = 1):
-    """CUBA (Vogels and Abbott 2005) as Brian2's ``examples/CUBA.py`` builds it: 4000 LIF
-    neurons (tau_m = 20 ms, E_l = -49 mV, V_t = -50 mV, V_r = -60 mV, 5 ms refractory, v0 uniform
-    in [V_r, V_t]), 2 % random connectivity, exponential currents (w_e = 1.62 mV, tau 5 ms;
-    w_i = -9 mV, tau 10 ms), zero delay, dt = 0.1 ms, exact integration."""
-    models = _models()
-    if hasattr(models, "cuba"):  # the canonical build, where the LIF family provides one
-        return models.cuba(seed=seed) if n == 4000 else models.cuba(seed=seed, n=n)
-    import spiker as sp
-
-    net = sp.Network(dt=0.1, seed=seed)
-    ne = 4 * n // 5
-    lif = sp.LIF(
-        tau_m=20.0, v_rest=-49.0, v_reset=-60.0, v_th=-50.0, refractory=5.0, method="exact"
-    )
-    exc = net.add_neurons(ne, lif, name="exc", v0=-60.0 + 10.0 * net.rng.random(ne))
-    inh = net.add_neurons(n - ne, lif, name="inh", v0=-60.0 + 10.0 * net.rng.random(n - ne))
-    for pre, w, tau in ((exc, 60 * 0.27 / 10, 5.0), (inh, -20 * 4.5 / 10, 10.0)):
-        for post in (exc, inh):
-            net.connect(
-                pre,
-                post,
-                sp.connect.fixed_probability(0.02),
-                weight=w,
-                delay=0.0,
-                synapse="exponential",
-                tau_syn=tau,
-            )
-    records = {"exc": net.record_spikes(exc), "inh": net.record_spikes(inh)}
-    return models.Model("cuba", net, records, 1000.0)
-
-
-def _no_lif():
-    import spiker as sp
-
-    return None if hasattr(sp, "LIF") else "spiker.LIF does not exist yet (the LIF family, issue 9)"
+def _cuba(n: int = 4000):
+    """CUBA (Vogels and Abbott 2005) as Brian2's ``examples/CUBA.py`` builds it:
+    :func:`spiker.models.cuba`."""
+    return _models().cuba(seed=1) if n == 4000 else _models().cuba(seed=1, n=n)
 
 
 def _izh(**kw):
@@ -166,7 +131,6 @@ WORKLOADS = {
             1000.0,
             lambda: _cuba(n=50),
             20.0,
-            _no_lif,
         ),
     )
 }

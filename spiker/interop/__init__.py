@@ -127,8 +127,9 @@ def source_spikes(
     """Spikes of every spike source and Poisson source in steps ``0 .. n_steps - 1``.
 
     Returns ``{group name: (steps, local indices)}``, sorted by step. Poisson trains are drawn
-    from a copy of the source's generator, in chunks as the engine draws them, so they are the
-    spikes the network will produce when it runs. ``poisson=False`` leaves Poisson sources out.
+    by a copy of the source (its counter-based generator, kernels/noise.py), in chunks as the
+    engine draws them, so they are the spikes the network will produce when it runs.
+    ``poisson=False`` leaves Poisson sources out.
     """
     _require_fresh(net)
     out = {}
@@ -137,8 +138,7 @@ def source_spikes(
             keep = g.steps < n_steps
             out[g.name] = (g.steps[keep].copy(), g.i[keep].astype(np.int64))
         elif isinstance(g, PoissonSource) and poisson:
-            clone = copy.copy(g)
-            clone.rng = copy.deepcopy(g.rng)
+            clone = copy.copy(g)  # (events() moves the clone's counters, not the source's)
             steps, idx = [], []
             chunk = max(1, 2_000_000 // g.n)
             for lo in range(0, n_steps, chunk):
@@ -158,10 +158,8 @@ def poisson_input_amounts(net, n_steps: int) -> list[tuple[object, np.ndarray]]:
     _require_fresh(net)
     out = []
     for bound in net._poisson_inputs:
-        clone = copy.copy(bound)
-        clone.rng = copy.deepcopy(bound.rng)
         amounts = np.zeros((n_steps, bound.cols.shape[0]))
-        clone.fill(amounts, 0)
+        _clone(bound).fill(amounts, 0)
         out.append((bound, amounts))
     return out
 
