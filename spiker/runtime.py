@@ -213,11 +213,11 @@ class RunBuffers:
         self.spk_step = np.resize(self.spk_step, cap)
         self.spk_idx = np.resize(self.spk_idx, cap)
 
-    def flush(self, plastic=None, final: bool = False) -> None:
+    def flush(self, final: bool = False) -> None:
         """Hand what was recorded since the last flush (steps n0 .. net.step - 1) to the records
         and start the buffers over from net.step. ``final``: the end of the run, with the
-        end-of-run samples of records with ``record_final`` (``plastic``: the kernel's plastic
-        state rows)."""
+        end-of-run samples of records with ``record_final`` (read from the network and its
+        projections, which then hold the kernel's state)."""
         net, n0 = self.net, self.n0
         count = int(self.spk_count[0])
         steps, idx = self.spk_step[:count], self.spk_idx[:count]
@@ -238,7 +238,7 @@ class RunBuffers:
             self.mon_rows[m] = 0
             if final and r.record_final and net.step > self.start:
                 idx = self.mon_idx[self.mon_ptr[m] : self.mon_ptr[m + 1]]
-                r._append(np.array([net.step], np.int64), self._final(r, idx, plastic)[None],
+                r._append(np.array([net.step], np.int64), self._final(r, idx)[None],
                           final=True)  # fmt: skip
         n_done = net.step - n0
         for q, r in enumerate(net._rate_records):
@@ -246,13 +246,14 @@ class RunBuffers:
         self.rate_out[:, :n_done] = 0
         self.n0 = net.step
 
-    def _final(self, rec, idx: np.ndarray, plastic) -> np.ndarray:
-        """The current value of a state record's variable for units (or plastic rows) idx."""
+    def _final(self, rec, idx: np.ndarray) -> np.ndarray:
+        """The current value of a state record's variable for units idx (weights and
+        eligibility: the record's synapses, from its projection)."""
         net = self.net
         if rec.var == "w":
-            return plastic.w[idx].copy()
+            return rec.projection.weight[rec.synapses].copy()
         if rec.var == "c":
-            return plastic.sd[idx].copy()
+            return rec.projection.eligibility[rec.synapses].copy()
         if rec.var == "d":
             return net._mod_conc[idx].copy()
         if rec.var == "I_syn":
@@ -453,11 +454,9 @@ def simulate(
             numba.set_num_threads(threads_before)
         if bar is not None:
             bar.close()
-        if in_kernel:
+        if in_kernel:  # (else a callback ran last: the projections hold the state it left)
             comp.plastic.scatter(plastic)
-        else:  # a callback raised: the projections hold the state it left
-            plastic = comp.plastic.gather()
-        runtime.flush(plastic, final=True)
+        runtime.flush(final=True)
     if runtime.info[0] == STATUS_DIVERGED:
         i, n = int(runtime.info[1]), int(runtime.info[2])
         g = next(g for g in net.groups if g.start <= i < g.stop)
