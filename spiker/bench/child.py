@@ -21,12 +21,11 @@ def _rss() -> int:
 
 def _nest_cannot(net) -> str | None:
     """Why NEST would run another model than ``net`` (to_nest only notes it), or None."""
+    from spiker.interop.nest import exported_static
+
     for p in net.projections:
-        if p.plasticity is not None and p.plasticity.update is not None:
-            return (
-                f"projection {p.name!r}: NEST has no counterpart of SpnetUpdate (spnet's "
-                "deferred weight changes); to_nest would run a static network instead"
-            )
+        if p.plasticity is not None and (why := exported_static(p)) is not None:
+            return f"projection {p.name!r}: {why}; to_nest would run a static network instead"
     return None
 
 

@@ -64,6 +64,16 @@ from spiker.kernels._jit import omp_in_use
 from spiker.neurons import LIF, Izhikevich, Izhikevich2007
 
 
+def exported_static(p) -> str | None:
+    """Why :func:`to_nest` exports plastic projection ``p`` as static synapses (NEST has no
+    counterpart of its rule), or None when its plasticity is mapped."""
+    if p.plasticity.update is not None:
+        return "SpnetUpdate (spnet's deferred weight changes) has no NEST counterpart"
+    if p.plasticity.modulation is not None:
+        return "dopamine-modulated STDP is not mapped to NEST's stdp_dopamine_synapse"
+    return None
+
+
 def _import_nest():
     if "nest" not in sys.modules and omp_in_use():
         raise RuntimeError(
@@ -399,12 +409,8 @@ def to_nest(net, duration: float, threads: int = 1, native_inputs: bool = False)
             notes.append(f"{p.name}: 'exponential' exported as a jump of equal charge")
         syn = {"synapse_model": "static_synapse"}
         stdp = p.plasticity
-        if stdp is not None and stdp.update is not None:
-            notes.append(f"{p.name}: SpnetUpdate has no NEST counterpart; exported static")
-            stdp = None
-        if stdp is not None and stdp.modulation is not None:
-            notes.append(f"{p.name}: dopamine-modulated STDP is not mapped to NEST's "
-                         "stdp_dopamine_synapse; exported static")  # fmt: skip
+        if stdp is not None and (why := exported_static(p)) is not None:
+            notes.append(f"{p.name}: {why}; exported static")
             stdp = None
         if stdp is not None:
             syn = _stdp_synapse(p, stdp)
@@ -516,8 +522,6 @@ def compare(net, duration: float, threads: int = 1) -> Comparison:
     weights = {
         name: float(np.max(np.abs(p.weight - model.weights(name)), initial=0.0))
         for name, (_, p) in model.connections.items()
-        if p.plasticity is not None
-        and p.plasticity.update is None
-        and p.plasticity.modulation is None
+        if p.plasticity is not None and exported_static(p) is None
     }
     return Comparison("nest", model.duration, pops, weights, wall_ours, wall_theirs, model.notes)
