@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shlex
 import sys
 from pathlib import Path
@@ -143,6 +144,9 @@ def run_cli(args) -> int:
     out = Path(args.out)
     if not out.parent.is_dir():
         print(f"--out: directory {str(out.parent)!r} does not exist", file=sys.stderr)
+        return 2
+    if not os.access(out.parent, os.W_OK):  # found now, not when the table is written at the end
+        print(f"--out: directory {str(out.parent)!r} is not writable", file=sys.stderr)
         return 2
     if args.repeats is None:
         args.repeats = 1 if args.quick else 3
