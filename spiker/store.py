@@ -235,16 +235,12 @@ def _differences(stored: dict, here: dict) -> list[str]:
 
 
 # --------------------------------------------------------------------------------- writing
-def _rng_state(rng: np.random.Generator) -> dict:
-    return rng.bit_generator.state
-
-
 def _collect(net, run: dict | None) -> tuple[dict, dict]:
     """The manifest (without its checksum) and the arrays of a checkpoint of ``net``."""
     arrays: dict[str, np.ndarray] = {}
     for name, arr in net._run_state().items():
         arrays[f"state.{name}"] = np.ascontiguousarray(arr)
-    random = {"network": _encode(_rng_state(net.rng), "random.network", arrays)}
+    random = {"network": _encode(net.rng.bit_generator.state, "random.network", arrays)}
     for name, holder in net._generators().items():
         random[name] = _encode(holder.state(), f"random.{name}", arrays)
     records = {}
@@ -274,10 +270,6 @@ def _collect(net, run: dict | None) -> tuple[dict, dict]:
     return manifest, arrays
 
 
-def _path(name: str, path) -> Path:
-    return check.path(name, path)
-
-
 def check_target(name: str, path) -> Path:
     """A file a checkpoint can be written to: its folder exists and is writable, and it is not
     a folder."""
@@ -301,7 +293,7 @@ def store(net, path, run: dict | None = None) -> None:
 # --------------------------------------------------------------------------------- reading
 def _load(path) -> tuple[dict, dict]:
     """The manifest and arrays of a checkpoint, verified (CheckpointError otherwise)."""
-    path = _path("path", path)
+    path = check.path("path", path)
     where = f"{str(path)!r}"
     if not path.is_file():
         raise FileNotFoundError(f"path {where}: no checkpoint there (no such file)")

@@ -212,7 +212,7 @@ class RecordStream:
         write_atomic(self.path / "index.json", lambda fh: fh.write(text))
 
     def _remove_chunk(self, file: str) -> None:
-        for name in ("steps", "i", "values"):
+        for name in self.fields:
             (self.path / f"{file}.{name}.npy").unlink(missing_ok=True)
 
     # ---------------------------------------------------------------- reading
@@ -236,9 +236,7 @@ class RecordStream:
         parts = read_chunks(self.path, index) if index is not None else {}
         out = {}
         for name in self.fields:
-            arrays = parts.get(name, []) + self._pending[name]
-            shape = (0, width) if name == "values" else (0,)
-            out[name] = np.concatenate(arrays) if arrays else np.zeros(shape, DTYPES[name])
+            out[name] = _joined(name, parts.get(name, []) + self._pending[name], width)
         if lo is None:
             self._cache = out
         return out
@@ -329,8 +327,7 @@ def read_record(path) -> dict:
     out = {k: v for k, v in index.items() if k != "chunks"}
     width = index["width"]
     for name, arrays in parts.items():
-        shape = (0, width) if name == "values" else (0,)
-        out[name] = np.concatenate(arrays) if arrays else np.zeros(shape, DTYPES[name])
+        out[name] = _joined(name, arrays, width)
     if "values" in out:
         out["values"] = out["values"].T
     out["t"] = out["steps"] * index["dt"]
@@ -365,3 +362,10 @@ def flush_steps(net) -> int:
         8 * r.neurons.shape[0] / r.every for r in net._state_records
     )
     return int(max(1, min(FLUSH_STEPS, BUFFER_BYTES // max(per_step, 1.0))))
+
+
+def _joined(name: str, arrays: list, width: int) -> np.ndarray:
+    """A field's chunks joined (none: an empty array of the field's dtype and shape)."""
+    if arrays:
+        return np.concatenate(arrays)
+    return np.zeros((0, width) if name == "values" else (0,), DTYPES[name])
