@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 
 from spiker import _validate as check
+from spiker.cli import UsageError
 from spiker.measures import MEASURE_LABELS, MEASURES
 
 __all__ = [
@@ -399,10 +400,6 @@ def sweep(
 SWEEP_DEFAULT_MS = 1000.0
 
 
-class _Usage(ValueError):
-    """A mistake on the command line: one line on stderr, exit code 2."""
-
-
 def _build_model(model_name: str, seed: int, **params):
     """``spiker.models.MODELS[model_name](seed=seed, **params)`` (picklable by reference)."""
     from spiker.models import MODELS
@@ -430,7 +427,7 @@ def _convert(name: str, text: str, kind: type) -> object:
         value = math.nan
     if not math.isfinite(value) or (kind is int and value != round(value)):
         what = "an integer" if kind is int else "a finite number"
-        raise _Usage(f"--grid {name}: {text!r} is not {what}")
+        raise UsageError(f"--grid {name}: {text!r} is not {what}")
     return round(value) if kind is int else value
 
 
@@ -446,27 +443,27 @@ def parse_grid(model_name: str, specs: Sequence[str]) -> dict[str, list]:
         name, sep, rhs = spec.partition("=")
         name = name.strip()
         if not sep or not name or not rhs.strip():
-            raise _Usage(f"--grid {spec!r}: expected NAME=LO:HI:N or NAME=V1,V2,...")
+            raise UsageError(f"--grid {spec!r}: expected NAME=LO:HI:N or NAME=V1,V2,...")
         if name not in params:
             allowed = ", ".join(params) or "none"
-            raise _Usage(f"unknown parameter {name!r} for {model_name}; sweepable: {allowed}")
+            raise UsageError(f"unknown parameter {name!r} for {model_name}; sweepable: {allowed}")
         if name in grid:
-            raise _Usage(f"--grid {name} is given twice")
+            raise UsageError(f"--grid {name} is given twice")
         kind = params[name]
         if ":" in rhs:
             parts = rhs.split(":")
             if len(parts) != 3 or kind is str:
-                raise _Usage(f"--grid {spec!r}: a range is LO:HI:N, for a numeric parameter")
+                raise UsageError(f"--grid {spec!r}: a range is LO:HI:N, for a numeric parameter")
             lo, hi = (_convert(name, p, float) for p in parts[:2])
             n = _convert(name, parts[2], int)
             if n < 1:
-                raise _Usage(f"--grid {spec!r}: N must be >= 1")
+                raise UsageError(f"--grid {spec!r}: N must be >= 1")
             values = [round(float(v), 12) for v in np.linspace(lo, hi, n)]
             grid[name] = [_convert(name, repr(v), kind) for v in values]
         else:
             grid[name] = [_convert(name, v.strip(), kind) for v in rhs.split(",")]
     if not grid:
-        raise _Usage("--grid needs at least one NAME=...")
+        raise UsageError("--grid needs at least one NAME=...")
     return grid
 
 
@@ -514,9 +511,9 @@ def _whole(name: str, text: str) -> int:
     try:
         value = int(text)
     except ValueError:
-        raise _Usage(f"{name} must be an integer >= 1; got {text!r}") from None
+        raise UsageError(f"{name} must be an integer >= 1; got {text!r}") from None
     if value < 1:
-        raise _Usage(f"{name} must be an integer >= 1; got {value}")
+        raise UsageError(f"{name} must be an integer >= 1; got {value}")
     return value
 
 
@@ -531,9 +528,9 @@ def _check_args(args) -> tuple[dict, float, int, int]:
     from spiker.models import MODELS
 
     if args.model not in MODELS:
-        raise _Usage(f"unknown model {args.model!r}; choose from: {', '.join(MODELS)}")
+        raise UsageError(f"unknown model {args.model!r}; choose from: {', '.join(MODELS)}")
     if args.measure not in MEASURES:
-        raise _Usage(f"unknown measure {args.measure!r}; choose from: {', '.join(MEASURES)}")
+        raise UsageError(f"unknown measure {args.measure!r}; choose from: {', '.join(MEASURES)}")
     n_seeds = _whole("--seeds", args.seeds)
     workers = _whole("--workers", args.workers)
     grid = parse_grid(args.model, args.grid)
@@ -543,7 +540,7 @@ def _check_args(args) -> tuple[dict, float, int, int]:
             model = _build_model(args.model, seed=0, **point)
         except (TypeError, ValueError) as err:
             where = ", ".join(f"{k}={v!r}" for k, v in point.items())
-            raise _Usage(f"{args.model} cannot be built with {where}: {err}") from None
+            raise UsageError(f"{args.model} cannot be built with {where}: {err}") from None
         built.append((model.name, model.net.dt, model.duration))
     duration = args.duration
     if duration is None:
@@ -553,15 +550,17 @@ def _check_args(args) -> tuple[dict, float, int, int]:
         try:
             check.whole_steps("--duration", duration, dt, minimum=1)
         except ValueError as err:
-            raise _Usage(f"{err} (model {name})") from None
+            raise UsageError(f"{err} (model {name})") from None
     folder = os.path.dirname(_stem(args)) or "."
     if not os.path.isdir(folder) or not os.access(folder, os.W_OK):
-        raise _Usage(f"--out {args.out!r}: {folder!r} is not a folder this user can write to")
+        raise UsageError(f"--out {args.out!r}: {folder!r} is not a folder this user can write to")
     if workers > 1:
         try:
             import distributed  # noqa: F401
         except ImportError:
-            raise _Usage(f"--workers {workers} needs Dask: pip install 'spiker[dask]'") from None
+            raise UsageError(
+                f"--workers {workers} needs Dask: pip install 'spiker[dask]'"
+            ) from None
     return grid, duration, n_seeds, workers
 
 
@@ -584,11 +583,7 @@ def _run_sweep(args, grid, duration, n_seeds, workers) -> tuple[SweepTable, bool
 
 def run_cli(args) -> int:
     """``spiker sweep``: check the arguments, run the sweep, write STEM.csv and STEM.png."""
-    try:
-        grid, duration, n_seeds, workers = _check_args(args)
-    except _Usage as err:
-        print(f"spiker sweep: {err}", file=sys.stderr)
-        return 2
+    grid, duration, n_seeds, workers = _check_args(args)  # (UsageError: one line, exit 2)
     stem = _stem(args)
     where = "serially" if workers == 1 else f"on {workers} Dask workers"
     n_runs = len(grid_points(grid)) * n_seeds
